@@ -1,0 +1,76 @@
+# TradePortal. `make run` serves the embedded site; `make test` runs the whole suite on
+# PostgreSQL and Redis. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# The test suite's services (overridable). The test database is created by pytest-django
+# as test_<name>; its Redis database is kept apart from a local production one.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tradeportal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+PG_START := pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+REDIS_START := redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	SECRET_KEY=test-only-secret-key-not-for-production SECURE_SSL_REDIRECT=0 \
+	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING
+
+.PHONY: install run run-services test lint format services browser messages schema \
+	bench-import bench-web bench-match bench-mail bench-api soak clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the embedded site (SQLite, tasks in process) with reference and demo data, on :8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## services: make sure PostgreSQL and Redis answer, starting them when they are down
+services:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "starting PostgreSQL"; $(PG_START); }
+	@for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
+		pg_isready -h 127.0.0.1 -p 5432 || { echo "ERROR: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "starting Redis"; $(REDIS_START); }
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; \
+		redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "ERROR: Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+	@echo "PostgreSQL and Redis are up"
+
+## browser: Debian's Chromium for the browser tests (never a downloaded browser)
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## test: lint, then the whole suite against PostgreSQL and Redis
+test: install services browser lint
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## messages: extract and compile the translation catalogs (commit both .po and .mo)
+messages: install
+	$(PY) locale/translate.py
+
+## bench-import: 2,000,000 BACI rows into PostgreSQL, against a bare psql \copy
+bench-import: install services
+	$(TEST_ENV) $(PY) bench/bench_import.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,258 @@
+"""Users, companies, their products and members."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tradeportal.i18n import Country
+
+
+class EmailUserManager(UserManager):
+    def create_user(self, email=None, password=None, **extra):
+        return super().create_user(username=None, email=email, password=password, **extra)
+
+    def create_superuser(self, email=None, password=None, **extra):
+        return super().create_superuser(username=None, email=email, password=password, **extra)
+
+    def _create_user(self, username, email, password, **extra):
+        email = self.normalize_email(email)
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractUser):
+    """A person; signs in with their email address."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="es"
+    )
+    last_dashboard_visit = models.DateTimeField(_("last dashboard visit"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Region(models.Model):
+    """A Mexican state or a Peruvian region (first-level subdivision)."""
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=6, primary_key=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    name = models.CharField(_("name"), max_length=80)
+    national_code = models.CharField(
+        _("national code"), max_length=6, help_text=_("INEGI state code or UBIGEO (INEI) code.")
+    )
+    capital = models.CharField(_("capital"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "national_code"], name="region_national_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "micro", _("Micro (1-10 employees)")
+    SMALL = "small", _("Small (11-50 employees)")
+    MEDIUM = "medium", _("Medium (51-250 employees)")
+    LARGE = "large", _("Large (251+ employees)")
+
+
+class Certification(models.TextChoices):
+    ISO_9001 = "iso9001", "ISO 9001"
+    HACCP = "haccp", "HACCP"
+    GLOBALGAP = "globalgap", "GlobalG.A.P."
+    BASC = "basc", "BASC"
+    AEO = "aeo", _("Authorised Economic Operator")
+    ORGANIC = "organic", _("Organic")
+
+
+class CompanyQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=Company.Status.VERIFIED)
+
+    def in_directory(self):
+        return self.verified().filter(is_public=True)
+
+    def of_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Company(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    tax_id = models.CharField(
+        _("tax id"), max_length=13, help_text=_("RFC in Mexico, RUC in Peru.")
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("state or region"),
+        on_delete=models.PROTECT,
+        related_name="companies",
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    year_founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    size = models.CharField(_("size"), max_length=8, choices=SizeBand.choices)
+    sectors = models.ManyToManyField(
+        "opportunities.Sector", verbose_name=_("sectors"), related_name="companies", blank=True
+    )
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    other_certifications = models.CharField(_("other certifications"), max_length=300, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    is_public = models.BooleanField(_("public page"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    status = models.CharField(
+        _("verification"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "tax_id"], name="company_tax_id_per_country"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "country"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("companies:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+
+class Direction(models.TextChoices):
+    EXPORT = "export", _("Exports")
+    IMPORT = "import", _("Wants to import")
+
+
+class CompanyProduct(models.Model):
+    """An HS code a company exports, or wants to import."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="products")
+    hs_code = models.ForeignKey(
+        "opportunities.HSCode",
+        verbose_name=_("HS code"),
+        on_delete=models.PROTECT,
+        related_name="company_products",
+    )
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    yearly_volume_usd = models.DecimalField(
+        _("yearly volume (US$)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "hs_code", "direction"], name="company_product_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["hs_code", "direction"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.hs_code_id}"
+
+
+class NotificationFrequency(models.TextChoices):
+    INSTANT = "instant", _("Instant")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NONE = "none", _("None")
+
+
+class Membership(models.Model):
+    """A user's place in a company, with their notification preferences for it."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=6, choices=Role.choices, default=Role.MEMBER)
+    notify_frequency = models.CharField(
+        _("notifications"),
+        max_length=8,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.WEEKLY,
+    )
+    notify_min_score = models.PositiveSmallIntegerField(_("minimum match score"), default=50)
+    last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation for a colleague to join the company."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,22 @@
+from .matching import Interest, Match, MatchingRun, MatchingSettings
+from .opportunity import Incoterm, Opportunity
+from .outbox import OutboxEmail
+from .reference import HSCode, HSSection, Sector, SectorCode
+from .trade import Flow, TradeDataset, TradeFlow
+
+__all__ = [
+    "Flow",
+    "HSCode",
+    "HSSection",
+    "Incoterm",
+    "Interest",
+    "Match",
+    "MatchingRun",
+    "MatchingSettings",
+    "Opportunity",
+    "OutboxEmail",
+    "Sector",
+    "SectorCode",
+    "TradeDataset",
+    "TradeFlow",
+]

@@ -1,0 +1,195 @@
+"""Matches, expressions of interest, and the matching engine's settings and runs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingSettings(models.Model):
+    """Weights of the score components, edited by staff (a single row)."""
+
+    product_weight = models.FloatField(_("product fit"), default=35)
+    direction_weight = models.FloatField(_("direction and country"), default=15)
+    sector_weight = models.FloatField(_("sector fit"), default=10)
+    demand_weight = models.FloatField(_("size and growth of the demand"), default=15)
+    requirements_weight = models.FloatField(_("requirements met"), default=10)
+    freshness_weight = models.FloatField(_("freshness"), default=5)
+    verified_weight = models.FloatField(_("verified status"), default=10)
+    floor_score = models.FloatField(_("floor score"), default=20)
+    max_matches_per_company = models.PositiveIntegerField(
+        _("best matches kept per company"), default=100
+    )
+    dismissal_penalty = models.FloatField(
+        _("dismissal penalty"),
+        default=0.5,
+        help_text=_("Factor applied to matches similar to ones the company dismissed."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self) -> str:
+        return str(_("Matching settings"))
+
+    @classmethod
+    def load(cls) -> "MatchingSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Match(models.Model):
+    """A company matched with an opportunity, or a supplier with a buyer company."""
+
+    class Kind(models.TextChoices):
+        OPPORTUNITY = "opportunity", _("Opportunity")
+        BUYER = "buyer", _("Buyer company")
+        SUPPLIER = "supplier", _("Supplier company")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        SEEN = "seen", _("Seen")
+        INTERESTED = "interested", _("Interested")
+        DISMISSED = "dismissed", _("Not relevant")
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="matches"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="matches",
+    )
+    counterpart = models.ForeignKey(
+        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(_("score"))
+    components = models.JSONField(_("components"), default=dict)
+    # Reasons as message keys with parameters, rendered in the reader's language.
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    is_stale = models.BooleanField(_("stale"), default=False)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "opportunity"],
+                name="match_company_opportunity",
+                condition=models.Q(opportunity__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["company", "counterpart"],
+                name="match_company_counterpart",
+                condition=models.Q(counterpart__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "is_stale", "-score"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.company_id} ~ {self.opportunity_id or self.counterpart_id} ({self.score:.0f})"
+        )
+
+
+class MatchingRun(models.Model):
+    """One run of the matching engine, for the health page."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full rematch")
+        COMPANY = "company", _("One company")
+        OPPORTUNITY = "opportunity", _("One opportunity")
+        AFFECTED = "affected", _("Affected by a data or sector change")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration_s = models.FloatField(_("duration (s)"), null=True, blank=True)
+    companies = models.PositiveIntegerField(_("companies"), default=0)
+    matches_written = models.PositiveIntegerField(_("matches written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Interest(models.Model):
+    """A company's "me interesa" on an opportunity or another company, and its answer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    class Outcome(models.TextChoices):
+        UNKNOWN = "", _("Not answered")
+        BUSINESS = "business", _("Led to business")
+        TALKING = "talking", _("Still talking")
+        NO_BUSINESS = "no_business", _("No business")
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="interests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interests",
+    )
+    target_company = models.ForeignKey(
+        "companies.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interests_received",
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    answer_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    outcome_asked_at = models.DateTimeField(_("outcome asked"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_note = models.CharField(_("outcome note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "opportunity"],
+                name="interest_company_opportunity",
+                condition=models.Q(opportunity__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["company", "target_company"],
+                name="interest_company_target",
+                condition=models.Q(target_company__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} -> {self.opportunity_id or self.target_company_id}"

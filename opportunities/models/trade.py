@@ -1,0 +1,94 @@
+"""Trade statistics: one model for DataMéxico, CEPII BACI, UN Comtrade and the article's figures."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TradeDataset(models.Model):
+    """One imported file (or set of figures); re-importing it replaces its rows."""
+
+    class Source(models.TextChoices):
+        DATAMEXICO = "datamexico", "DataMéxico"
+        BACI = "baci", "CEPII BACI"
+        COMTRADE = "comtrade", "UN Comtrade"
+        ARTICLE = "article", _("Article figures")
+        DEMO = "demo", _("demo (synthetic)")
+
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("File name or label; identifies the dataset.")
+    )
+    version = models.CharField(_("version"), max_length=60, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    period_start = models.PositiveIntegerField(_("first period"), null=True, blank=True)
+    period_end = models.PositiveIntegerField(_("last period"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("trade dataset")
+        verbose_name_plural = _("trade datasets")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "name"], name="trade_dataset_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.name}"
+
+
+class Flow(models.TextChoices):
+    IMPORT = "M", _("Import")
+    EXPORT = "X", _("Export")
+    BALANCE = "B", _("Trade balance")
+
+
+class TradeFlow(models.Model):
+    """One statistic: reporter (and its state), partner, flow, HS code, period, value."""
+
+    dataset = models.ForeignKey(TradeDataset, on_delete=models.CASCADE, related_name="flows")
+    # ISO 3166-1 alpha-3 (MEX, PER), "WLD" for the world; other codes as the source gives them.
+    reporter = models.CharField(_("reporter"), max_length=3)
+    region = models.ForeignKey(
+        "companies.Region",
+        verbose_name=_("reporter's state or region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trade_flows",
+        db_constraint=False,
+    )
+    partner = models.CharField(_("partner"), max_length=3)
+    flow = models.CharField(_("flow"), max_length=1, choices=Flow.choices)
+    # Codes are validated against the HS table at import time; no constraint, so COPY stays fast.
+    hs_code = models.ForeignKey(
+        "opportunities.HSCode",
+        verbose_name=_("HS code"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a total over all products."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    value_usd = models.DecimalField(_("value (US$)"), max_digits=18, decimal_places=2)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=20, decimal_places=3, null=True, blank=True
+    )
+    quantity_unit = models.CharField(_("unit"), max_length=12, blank=True)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("What a headline figure describes.")
+    )
+
+    class Meta:
+        verbose_name = _("trade flow")
+        verbose_name_plural = _("trade flows")
+        indexes = [
+            models.Index(fields=["reporter", "flow", "hs_code", "year"]),
+            models.Index(fields=["partner", "flow", "hs_code", "year"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter}-{self.partner} {self.flow} {self.hs_code_id} {self.year}"

@@ -1,0 +1,126 @@
+"""Shared fixtures: tasks run in process unless a test starts a real Celery worker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tradeportal.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Run tasks eagerly in the test process, except in tests that start a real worker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def database_url() -> str:
+    """The URL of the database the tests use (the test database, once pytest-django made it)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("worker tests need PostgreSQL: run them through `make test`")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` process on its own queue, which tests can kill and restart."""
+
+    def __init__(self, queue: str, concurrency: int = 2, extra_env: dict | None = None):
+        self.queue = queue
+        self.concurrency = concurrency
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+        self.log_path = ROOT / ".pytest_cache" / f"worker-{queue}.log"
+
+    def start(self) -> None:
+        env = {**os.environ, "DATABASE_URL": database_url(), **self.extra_env}
+        self.log_path.parent.mkdir(exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tradeportal",
+                "worker",
+                "-Q",
+                self.queue,
+                "-c",
+                str(self.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.queue}@%h",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"worker exited early; log: {self.log_path.read_text()[-3000:]}")
+            replies = celery_app.control.ping(destination=[self.name], timeout=0.5)
+            if replies:
+                return
+        pytest.fail(
+            f"worker did not answer in {timeout} s; log: {self.log_path.read_text()[-3000:]}"
+        )
+
+    @property
+    def name(self) -> str:
+        import socket
+
+        return f"{self.queue}@{socket.gethostname()}"
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children), as a crash would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def celery_worker_process():
+    """Start a real Celery worker on a queue of its own; yield it; stop it afterwards."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.fail("worker tests need a broker: run them through `make test` (REDIS_URL)")
+    worker = WorkerProcess(queue=f"test-{uuid.uuid4().hex[:8]}")
+    worker.start()
+    yield worker
+    worker.stop()

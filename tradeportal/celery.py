@@ -1,0 +1,46 @@
+"""The Celery application: configured from Django settings (namespace CELERY)."""
+
+import logging
+import os
+import time
+
+from celery import Celery
+from celery.signals import task_postrun, task_prerun
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
+
+app = Celery("tradeportal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+logger = logging.getLogger("tradeportal.tasks")
+_started: dict[str, float] = {}
+
+
+@task_prerun.connect
+def _remember_start(task_id: str, **_: object) -> None:
+    _started[task_id] = time.monotonic()
+
+
+@task_postrun.connect
+def _log_duration(task_id: str, task, state: str | None = None, **_: object) -> None:
+    started = _started.pop(task_id, None)
+    if started is not None:
+        logger.info(
+            "task %s %s in %.3f s",
+            task.name,
+            state,
+            time.monotonic() - started,
+            extra={
+                "task_id": task_id,
+                "task": task.name,
+                "state": state,
+                "duration_s": round(time.monotonic() - started, 3),
+            },
+        )
+
+
+@app.task(name="tradeportal.ping")
+def ping() -> str:
+    """Answer 'pong': used by the health check and the worker test."""
+    return "pong"
