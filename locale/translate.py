@@ -20,8 +20,11 @@ IGNORE = ["--ignore=.venv", "--ignore=staticfiles", "--ignore=bench", "--ignore=
 
 
 def refresh() -> None:
-    subprocess.run([*MANAGE, "makemessages", "-l", "es", "-l", "en", "--no-obsolete", *IGNORE],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [*MANAGE, "makemessages", "-l", "es", "-l", "en", "--no-obsolete", *IGNORE],
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def fill(pairs: dict[str, str]) -> int:
