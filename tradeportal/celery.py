@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
 app = Celery("tradeportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Packages inside apps that grew their own tasks modules.
+app.autodiscover_tasks(["opportunities.matching", "opportunities.notifications"])
 
 logger = logging.getLogger("tradeportal.tasks")
 _started: dict[str, float] = {}

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from opportunities.models import Interest, Match, MatchingRun, MatchingSettings
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "company",
+        "kind",
+        "opportunity",
+        "counterpart",
+        "score",
+        "status",
+        "is_stale",
+        "updated_at",
+    ]
+    list_filter = ["kind", "status", "is_stale"]
+    search_fields = ["company__legal_name"]
+    raw_id_fields = ["company", "opportunity", "counterpart"]
+    show_full_result_count = False
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["company", "opportunity", "target_company", "status", "outcome", "created_at"]
+    list_filter = ["status", "outcome"]
+    search_fields = ["company__legal_name", "message"]
+    raw_id_fields = ["company", "opportunity", "target_company", "user"]
+
+
+@admin.register(MatchingSettings)
+class MatchingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at"]
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(admin.ModelAdmin):
+    list_display = ["kind", "started_at", "duration_s", "companies", "matches_written", "error"]
+    list_filter = ["kind"]

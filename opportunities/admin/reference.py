@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from opportunities.models import HSCode, HSSection, Sector, SectorCode
+
+
+@admin.register(HSSection)
+class HSSectionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_es", "name_en"]
+    search_fields = ["code", "name_es", "name_en"]
+
+
+@admin.register(HSCode)
+class HSCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "level", "description_es", "description_en", "section"]
+    list_filter = ["level", "section"]
+    search_fields = ["code", "search_text"]
+    readonly_fields = ["search_text"]
+
+
+class SectorCodeInline(admin.TabularInline):
+    model = SectorCode
+    extra = 1
+    autocomplete_fields = ["hs_code"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_es", "name_en", "order", "is_active", "is_highlighted"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active", "is_highlighted"]
+    search_fields = ["slug", "name_es", "name_en"]
+    inlines = [SectorCodeInline]
