@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -41,10 +40,15 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    """A real `celery worker` process on its own queue, which tests can kill and restart."""
+    """A real `celery worker` process consuming the project's queues; tests can kill and restart it.
 
-    def __init__(self, queue: str, concurrency: int = 2, extra_env: dict | None = None):
+    `queue` is the default queue (send test tasks there); routed tasks (matching, email) are
+    consumed too, as in production. The test Redis database is kept apart from any other.
+    """
+
+    def __init__(self, queue: str = "default", concurrency: int = 2, extra_env: dict | None = None):
         self.queue = queue
+        self.queues = ",".join(dict.fromkeys([queue, *settings.CELERY_QUEUES_ALL]))
         self.concurrency = concurrency
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
@@ -63,14 +67,14 @@ class WorkerProcess:
                 "tradeportal",
                 "worker",
                 "-Q",
-                self.queue,
+                self.queues,
                 "-c",
                 str(self.concurrency),
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"{self.queue}@%h",
+                f"{self.node}@%h",
                 "--loglevel",
                 "INFO",
             ],
@@ -95,10 +99,20 @@ class WorkerProcess:
         )
 
     @property
+    def node(self) -> str:
+        return f"test-{os.getpid()}"
+
+    @property
     def name(self) -> str:
         import socket
 
-        return f"{self.queue}@{socket.gethostname()}"
+        return f"{self.node}@{socket.gethostname()}"
+
+    def purge(self) -> None:
+        """Drop messages an earlier, killed test run left in the test broker's queues."""
+        with celery_app.connection_for_write() as conn:
+            for name in self.queues.split(","):
+                conn.default_channel.queue_purge(name)
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children), as a crash would."""
@@ -117,10 +131,11 @@ class WorkerProcess:
 
 @pytest.fixture
 def celery_worker_process():
-    """Start a real Celery worker on a queue of its own; yield it; stop it afterwards."""
+    """Start a real Celery worker on the project's queues; yield it; stop it afterwards."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("worker tests need a broker: run them through `make test` (REDIS_URL)")
-    worker = WorkerProcess(queue=f"test-{uuid.uuid4().hex[:8]}")
+    worker = WorkerProcess()
+    worker.purge()
     worker.start()
     yield worker
     worker.stop()

@@ -201,6 +201,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Matching and email get queues of their own so each can be scaled (and starved) separately.
+CELERY_QUEUES_ALL = ["default", "matching", "email"]
+CELERY_TASK_ROUTES = {
+    "opportunities.matching.tasks.*": {"queue": "matching"},
+    "opportunities.notifications.tasks.*": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Email: printed to the console unless EMAIL_URL names an SMTP server.
