@@ -37,6 +37,23 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+## run-services: web (gunicorn), worker and beat against local PostgreSQL and Redis
+RUN_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tradeportal} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} SECRET_KEY=$${SECRET_KEY:-local-services-key} \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 ALLOWED_HOSTS=127.0.0.1,localhost
+run-services: install services
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='tradeportal'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres tradeportal
+	env $(RUN_ENV) $(PY) manage.py migrate --noinput
+	env $(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	env $(RUN_ENV) $(PY) manage.py load_reference_data
+	env $(RUN_ENV) $(PY) manage.py load_demo
+	trap 'kill 0' INT TERM EXIT; \
+	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal worker -Q default,matching,email --loglevel INFO & \
+	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal beat --loglevel INFO --schedule /tmp/tradeportal-beat & \
+	env $(RUN_ENV) $(VENV)/bin/gunicorn tradeportal.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - & \
+	wait
+
 ## services: make sure PostgreSQL and Redis answer, starting them when they are down
 services:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "starting PostgreSQL"; $(PG_START); }
