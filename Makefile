@@ -67,6 +67,7 @@ services:
 ## browser: Debian's Chromium for the browser tests (never a downloaded browser)
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 ## test: lint, then the whole suite against PostgreSQL and Redis
 test: install services browser lint
