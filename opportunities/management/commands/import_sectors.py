@@ -1,0 +1,12 @@
+from opportunities.importers import import_sectors
+from opportunities.management.commands._base import DataCommand
+
+
+class Command(DataCommand):
+    help = (
+        "Load the starting sector taxonomy and its HS headings "
+        "from the reference data directory (idempotent)."
+    )
+
+    def run(self, data_dir, options):
+        import_sectors(data_dir, progress=self.progress)
