@@ -44,9 +44,20 @@ class Flow(models.TextChoices):
 
 
 class TradeFlow(models.Model):
-    """One statistic: reporter (and its state), partner, flow, HS code, period, value."""
+    """One statistic: reporter (and its state), partner, flow, HS code, period, value.
 
-    dataset = models.ForeignKey(TradeDataset, on_delete=models.CASCADE, related_name="flows")
+    A bulk fact table (millions of rows, loaded with COPY): no foreign-key constraints and no
+    secondary indexes, which would make each import several times slower. Importers validate
+    every reference; pages read the aggregates that market-demand generation derives from it.
+    """
+
+    dataset = models.ForeignKey(
+        TradeDataset,
+        on_delete=models.CASCADE,
+        related_name="flows",
+        db_constraint=False,
+        db_index=False,
+    )
     # ISO 3166-1 alpha-3 (MEX, PER), "WLD" for the world; other codes as the source gives them.
     reporter = models.CharField(_("reporter"), max_length=3)
     region = models.ForeignKey(
@@ -57,6 +68,7 @@ class TradeFlow(models.Model):
         on_delete=models.PROTECT,
         related_name="trade_flows",
         db_constraint=False,
+        db_index=False,
     )
     partner = models.CharField(_("partner"), max_length=3)
     flow = models.CharField(_("flow"), max_length=1, choices=Flow.choices)
@@ -66,6 +78,7 @@ class TradeFlow(models.Model):
         verbose_name=_("HS code"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         null=True,
         blank=True,
@@ -85,10 +98,6 @@ class TradeFlow(models.Model):
     class Meta:
         verbose_name = _("trade flow")
         verbose_name_plural = _("trade flows")
-        indexes = [
-            models.Index(fields=["reporter", "flow", "hs_code", "year"]),
-            models.Index(fields=["partner", "flow", "hs_code", "year"]),
-        ]
 
     def __str__(self) -> str:
         return f"{self.reporter}-{self.partner} {self.flow} {self.hs_code_id} {self.year}"

@@ -1,0 +1,85 @@
+"""What the benchmarks share: a fresh PostgreSQL database and child processes measured."""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+def bench_database_url(name: str) -> str:
+    """Return the URL of a fresh database `name` on the server of DATABASE_URL."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tradeportal")
+    parsed = urlparse(base)
+    if not parsed.scheme.startswith("postgres"):
+        sys.exit("benchmarks need PostgreSQL: set DATABASE_URL (make bench-* does)")
+    admin = [
+        "psql",
+        "-h",
+        parsed.hostname or "127.0.0.1",
+        "-p",
+        str(parsed.port or 5432),
+        "-U",
+        parsed.username or "postgres",
+        "-d",
+        "postgres",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+    ]
+    subprocess.run([*admin, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+    subprocess.run([*admin, "-c", f"CREATE DATABASE {name}"], check=True)
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+def psql_args(url: str) -> list[str]:
+    parsed = urlparse(url)
+    return [
+        "psql",
+        "-h",
+        parsed.hostname or "127.0.0.1",
+        "-p",
+        str(parsed.port or 5432),
+        "-U",
+        parsed.username or "postgres",
+        "-d",
+        parsed.path.lstrip("/"),
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+    ]
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss_mib: float
+    output: str
+
+
+def run_measured(args: list[str], env: dict[str, str]) -> Measured:
+    """Run a child process; return its wall time and its own peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{output}")
+    return Measured(seconds=seconds, peak_rss_mib=usage.ru_maxrss / 1024, output=output)
+
+
+def manage(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "manage.py"), *args]
