@@ -128,7 +128,8 @@ def _bilateral(
         for code in subheadings[:3]:
             base = value_2024 / min(3, len(subheadings)) / (1.04**4)
             yield from _series(rng, exporter, importer, code, base, rng.gauss(0.04, 0.05))
-    others = rng.sample([c for c in codes if c[:4] not in article], k=min(len(codes), 250))
+    candidates = [c for c in codes if c[:4] not in article]
+    others = rng.sample(candidates, k=min(len(candidates), 250))
     for rank, code in enumerate(others, start=1):
         base = 4e7 / rank * rng.lognormvariate(0, 0.5)
         yield from _series(rng, exporter, importer, code, base, rng.gauss(0.0, 0.15))

@@ -368,7 +368,8 @@ def import_sectors(data_dir: Path, progress: Progress = quiet) -> int:
     known = set(HSCode.objects.filter(level=4).values_list("code", flat=True))
     if not known:
         raise ImportRejected(map_path, None, _("load the HS nomenclature first (import_hs)"))
-    ordered = HIGHLIGHTED + [slug for slug in names if slug not in HIGHLIGHTED]
+    ordered = [slug for slug in HIGHLIGHTED if slug in names]
+    ordered += [slug for slug in names if slug not in HIGHLIGHTED]
     for position, slug in enumerate(ordered, start=1):
         name_es, name_en = names[slug]
         description_es, description_en = DESCRIPTIONS.get(slug, ("", ""))

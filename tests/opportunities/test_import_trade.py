@@ -1,0 +1,134 @@
+"""Trade files in three formats: parsed right, atomic with line numbers, re-importable."""
+
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from opportunities.importers import ImportRejected, import_trade_file
+from opportunities.models import TradeDataset, TradeFlow
+
+DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def reference(settings):
+    settings.TRADEPORTAL_DATA_DIR = DATA
+    for command in ("import_hs", "import_regions"):
+        call_command(command, stdout=StringIO())
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+BACI = """t,i,j,k,v,q
+2023,484,604,852852,1500.5,12.25
+2024,484,604,852852,2000.25,NA
+2024,604,484,80610,310.0,90.5
+2024,604,484,740311,  310000.125,  55000
+"""
+
+
+def test_baci_rows_become_imports_of_the_importer_in_us_dollars(tmp_path):
+    dataset = import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
+    assert dataset.rows == 4 and (dataset.period_start, dataset.period_end) == (2023, 2024)
+    monitors = TradeFlow.objects.get(year=2024, hs_code="852852")
+    assert (monitors.reporter, monitors.partner, monitors.flow) == ("PER", "MEX", "M")
+    assert monitors.value_usd == Decimal("2000250.00")
+    assert monitors.quantity is None
+    grapes = TradeFlow.objects.get(hs_code="080610")  # the leading zero BACI lost is restored
+    assert (grapes.reporter, grapes.partner, grapes.quantity, grapes.quantity_unit) == (
+        "MEX",
+        "PER",
+        Decimal("90.500"),
+        "t",
+    )
+    assert TradeFlow.objects.get(hs_code="740311").value_usd == Decimal("310000125.00")
+
+
+def test_datamexico_rows_keep_the_state_the_month_and_the_partner(tmp_path):
+    dataset = import_trade_file(path=DATA / "datamexico" / "state03_202412.csv", fmt="datamexico")
+    assert dataset.source == "datamexico" and dataset.rows == 4
+    grapes = TradeFlow.objects.get(hs_code="080610", partner="PER")
+    assert (grapes.reporter, grapes.region_id, grapes.flow) == ("MEX", "MX-BCS", "M")
+    assert (grapes.year, grapes.month, grapes.value_usd) == (2024, 12, Decimal("125000"))
+    assert TradeFlow.objects.get(hs_code="852852").flow == "X"
+    # 070290 is an HS 2017 code: kept at its HS 2022 heading
+    assert TradeFlow.objects.get(hs_code="0702").value_usd == Decimal("1200")
+
+
+COMTRADE_HEADER = (
+    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,flowCode,"
+    "partnerCode,partnerISO,cmdCode,qtyUnitAbbr,qty,primaryValue\n"
+)
+COMTRADE = (
+    COMTRADE_HEADER
+    + """C,A,20240101,2024,52,2024,604,PER,M,0,W00,852852,u,1200,88000000
+C,A,20240101,2024,52,2024,604,PER,M,484,MEX,852852,u,150,12000000
+C,A,20240101,2024,52,2024,604,PER,RX,484,MEX,852852,u,1,10
+C,M,20240301,2024,3,202403,484,MEX,X,604,PER,TOTAL,,,52000000
+"""
+)
+
+
+def test_comtrade_rows_are_stored_as_reported_with_the_world_and_totals(tmp_path):
+    dataset = import_trade_file(path=write(tmp_path, "comtrade.csv", COMTRADE), fmt="comtrade")
+    assert dataset.rows == 3  # the re-export row is skipped
+    world = TradeFlow.objects.get(partner="WLD")
+    assert (world.reporter, world.flow, world.hs_code_id, world.value_usd) == (
+        "PER",
+        "M",
+        "852852",
+        Decimal("88000000"),
+    )
+    assert world.quantity == 1200 and world.quantity_unit == "u"
+    total = TradeFlow.objects.get(hs_code=None)
+    assert (total.reporter, total.flow, total.month) == ("MEX", "X", 3)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "line", "reason"),
+    [
+        ("baci", BACI + "2024,484,999,852852,1.0,1.0\n", 6, "unknown country code '999'"),
+        ("baci", BACI.replace("852852,2000.25", "999999,2000.25"), 3, "unknown HS code '999999'"),
+        ("baci", BACI.replace("310.0", "lots"), 4, "numeric"),
+        ("baci", BACI + "2024,484,604\n", 6, "expected 6 columns"),
+        ("comtrade", COMTRADE.replace(",88000000", ",eighty"), 2, "value is not a number"),
+    ],
+)
+def test_a_bad_row_rejects_the_whole_file_with_its_line(tmp_path, fmt, text, line, reason):
+    with pytest.raises(ImportRejected) as rejected:
+        import_trade_file(path=write(tmp_path, f"{fmt}.csv", text), fmt=fmt)
+    assert f"{fmt}.csv, line {line}:" in str(rejected.value)
+    assert reason in str(rejected.value)
+    assert not TradeFlow.objects.exists()
+    assert not TradeDataset.objects.exists()
+
+
+def test_a_rejected_reimport_keeps_the_rows_of_the_earlier_import(tmp_path):
+    path = write(tmp_path, "baci.csv", BACI)
+    import_trade_file(path=path, fmt="baci")
+    path.write_text(BACI + "2024,484,604,852852,oops,1\n")
+    with pytest.raises(ImportRejected):
+        import_trade_file(path=path, fmt="baci")
+    assert TradeFlow.objects.count() == 4
+
+
+def test_reimporting_a_file_replaces_its_rows_instead_of_duplicating_them(tmp_path):
+    path = write(tmp_path, "baci.csv", BACI)
+    import_trade_file(path=path, fmt="baci")
+    import_trade_file(path=path, fmt="baci")
+    assert TradeFlow.objects.count() == 4
+    assert TradeDataset.objects.count() == 1
+
+
+def test_the_command_reports_a_rejection_clearly(tmp_path):
+    path = write(tmp_path, "bad.csv", "t,i,j,k,v,q\n2024,484,604,852852,1.0\n")
+    with pytest.raises(CommandError, match=r"rejected, nothing was written: bad.csv, line 2"):
+        call_command("import_trade", str(path), format="baci", stdout=StringIO())
