@@ -2,7 +2,7 @@
 
     python locale/translate.py [--from-json pairs.json]
 
-pairs.json maps English msgids to Spanish text. Run it under `flock /tmp/tp-locale.lock` when
+pairs.json maps English msgids (or "context|msgid") to Spanish text. Run it under `flock /tmp/tp-locale.lock` when
 several people edit the catalogs at once. English needs no translation (msgids are English).
 """
 
@@ -31,7 +31,8 @@ def fill(pairs: dict[str, str]) -> int:
     catalog = polib.pofile(str(ROOT / "locale/es/LC_MESSAGES/django.po"))
     filled = 0
     for entry in catalog:
-        text = pairs.get(entry.msgid)
+        # A msgid with a context is keyed "context|msgid" in the JSON file.
+        text = pairs.get(f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid)
         if text is None:
             continue
         if entry.msgid_plural:
@@ -48,7 +49,8 @@ def fill(pairs: dict[str, str]) -> int:
 
 def report_missing() -> list[str]:
     catalog = polib.pofile(str(ROOT / "locale/es/LC_MESSAGES/django.po"))
-    return [e.msgid for e in catalog if not e.translated() and not e.obsolete]
+    return [f"{e.msgctxt}|{e.msgid}" if e.msgctxt else e.msgid
+            for e in catalog if not e.translated() and not e.obsolete]
 
 
 def main() -> None:
