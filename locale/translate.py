@@ -2,8 +2,8 @@
 
     python locale/translate.py [--from-json pairs.json]
 
-pairs.json maps English msgids (or "context|msgid") to Spanish text. Run it under `flock /tmp/tp-locale.lock` when
-several people edit the catalogs at once. English needs no translation (msgids are English).
+pairs.json maps English msgids (or "context|msgid") to Spanish text. Run it under
+`flock /tmp/tp-locale.lock` when several people edit the catalogs at once. English needs no translation (msgids are English).
 """
 
 import argparse
