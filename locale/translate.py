@@ -3,7 +3,8 @@
     python locale/translate.py [--from-json pairs.json]
 
 pairs.json maps English msgids (or "context|msgid") to Spanish text. Run it under
-`flock /tmp/tp-locale.lock` when several people edit the catalogs at once. English needs no translation (msgids are English).
+`flock /tmp/tp-locale.lock` when several people edit the catalogs at once. English needs no
+translation (msgids are English).
 """
 
 import argparse
@@ -49,8 +50,11 @@ def fill(pairs: dict[str, str]) -> int:
 
 def report_missing() -> list[str]:
     catalog = polib.pofile(str(ROOT / "locale/es/LC_MESSAGES/django.po"))
-    return [f"{e.msgctxt}|{e.msgid}" if e.msgctxt else e.msgid
-            for e in catalog if not e.translated() and not e.obsolete]
+    return [
+        f"{e.msgctxt}|{e.msgid}" if e.msgctxt else e.msgid
+        for e in catalog
+        if not e.translated() and not e.obsolete
+    ]
 
 
 def main() -> None:
