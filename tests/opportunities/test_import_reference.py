@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from companies.models import Region
 from opportunities.importers import ImportRejected, import_hs
@@ -111,7 +112,7 @@ def test_a_bad_hs_file_is_rejected_with_its_line_and_nothing_is_written(tmp_path
     rows = (DATA / "hs_es" / "hs2022_en_es.csv").read_text().splitlines()
     rows.insert(3, "II,07X2,4,07,Bad code,Malo,Malo,,")
     (tmp_path / "hs_es" / "hs2022_en_es.csv").write_text("\n".join(rows))
-    with pytest.raises(ImportRejected) as rejected:
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
         import_hs(tmp_path)
     assert "hs2022_en_es.csv, line 4" in str(rejected.value)
     assert "07X2" in str(rejected.value)

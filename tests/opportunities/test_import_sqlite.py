@@ -32,9 +32,9 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
     }
     manage(env, "migrate", "--noinput", "-v0")
     first = manage(env, "load_reference_data")
-    assert "state03_202412.csv: 4 rows imported" in first
+    assert "state03_202412.csv: 4 filas importadas" in first
     demo = manage(env, "load_demo_trade")
-    assert "rows imported" in demo
+    assert "filas importadas" in demo
     manage(env, "load_reference_data")
     count = manage(
         env,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from opportunities.importers import ImportRejected, import_trade_file
 from opportunities.models import TradeDataset, TradeFlow
@@ -15,7 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def reference(settings):
+def english():
+    """Messages are asserted in English here; one test checks the Spanish wording."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def reference(settings, english):
     settings.TRADEPORTAL_DATA_DIR = DATA
     for command in ("import_hs", "import_regions"):
         call_command(command, stdout=StringIO())
@@ -132,3 +140,10 @@ def test_the_command_reports_a_rejection_clearly(tmp_path):
     path = write(tmp_path, "bad.csv", "t,i,j,k,v,q\n2024,484,604,852852,1.0\n")
     with pytest.raises(CommandError, match=r"rejected, nothing was written: bad.csv, line 2"):
         call_command("import_trade", str(path), format="baci", stdout=StringIO())
+
+
+def test_a_rejection_is_explained_in_spanish_to_spanish_speaking_staff(tmp_path):
+    path = write(tmp_path, "baci.csv", BACI + "2024,484,999,852852,1.0,1.0\n")
+    with translation.override("es"), pytest.raises(ImportRejected) as rejected:
+        import_trade_file(path=path, fmt="baci")
+    assert str(rejected.value) == "baci.csv, línea 6: código de país desconocido '999'"
