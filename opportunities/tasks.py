@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from opportunities import notifications
+from opportunities import demand, notifications
 
 
 @shared_task(acks_late=True)
 def send_outbox() -> int:
     """Send queued emails from the outbox."""
     return notifications.send_queued()
+
+
+@shared_task(acks_late=True)
+def regenerate_demand() -> dict[str, int]:
+    """Recompute market-demand opportunities from the trade statistics (idempotent)."""
+    return demand.regenerate()

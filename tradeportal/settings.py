@@ -164,6 +164,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Market demand is published from these yearly import values (US$), nationally and per state.
+DEMAND_MIN_IMPORTS_USD = env.int("DEMAND_MIN_IMPORTS_USD", default=1_000_000)
+DEMAND_MIN_STATE_IMPORTS_USD = env.int("DEMAND_MIN_STATE_IMPORTS_USD", default=50_000)
+
 # Reference and trade data are read from here, never copied into the project.
 TRADEPORTAL_DATA_DIR = env.path("TRADEPORTAL_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
 

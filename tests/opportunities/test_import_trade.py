@@ -147,3 +147,14 @@ def test_a_rejection_is_explained_in_spanish_to_spanish_speaking_staff(tmp_path)
     with translation.override("es"), pytest.raises(ImportRejected) as rejected:
         import_trade_file(path=path, fmt="baci")
     assert str(rejected.value) == "baci.csv, línea 6: código de país desconocido '999'"
+
+
+def test_market_demand_is_regenerated_once_the_import_commits(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
+    assert len(callbacks) == 1
+    from opportunities.models import Opportunity
+
+    assert Opportunity.objects.filter(kind="demand", market_country="PE", hs_code="8528").exists()

@@ -1,3 +1,4 @@
+from opportunities import tasks
 from opportunities.importers import (
     import_article_figures,
     import_hs,
@@ -20,4 +21,8 @@ class Command(DataCommand):
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)
         for path in sorted((data_dir / "datamexico").glob("state*.csv")):
-            import_trade_file(path=path, fmt="datamexico", progress=self.progress)
+            import_trade_file(
+                path=path, fmt="datamexico", progress=self.progress, regenerate_demand=False
+            )
+        counts = tasks.regenerate_demand.delay().get()
+        self.progress(f"Market demand: {counts}")
