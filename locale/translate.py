@@ -30,15 +30,21 @@ def refresh() -> None:
 
 def fill(pairs: dict[str, str]) -> int:
     catalog = polib.pofile(str(ROOT / "locale/es/LC_MESSAGES/django.po"))
+    catalog.metadata["Language"] = "es"
+    plurals = int(catalog.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
     filled = 0
     for entry in catalog:
         # A msgid with a context is keyed "context|msgid" in the JSON file.
         text = pairs.get(f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid)
+        if text is None and entry.msgid_plural and entry.msgstr_plural.get(0):
+            text = entry.msgstr_plural[0]  # complete the forms of an earlier translation
+            pairs.setdefault(entry.msgid_plural, entry.msgstr_plural.get(1, text))
         if text is None:
             continue
         if entry.msgid_plural:
             plural = pairs.get(entry.msgid_plural, text)
-            entry.msgstr_plural = {0: text, 1: plural}
+            # Spanish has a form for one, one for millions ("1 000 000 de") and one for others.
+            entry.msgstr_plural = {i: (text if i == 0 else plural) for i in range(plurals)}
         else:
             entry.msgstr = text
         if "fuzzy" in entry.flags:

@@ -48,6 +48,17 @@ class Demand:
     partner: dict[int, Decimal] = field(default_factory=dict)  # year -> P_ijk
     months_last_year: int = 12
     leader_share: float = 1.0  # the largest single supplier's share of M_jk in the last year
+    origins: list[tuple[str, Decimal]] = field(default_factory=list)  # main suppliers, last year
+
+    def figures(self) -> dict:
+        """The series the opportunity page charts, as JSON-ready numbers."""
+        years = sorted(self.world)
+        return {
+            "years": years,
+            "world": [float(self.world[y]) for y in years],
+            "partner": [float(self.partner.get(y, 0)) for y in years],
+            "origins": [[code, float(value)] for code, value in self.origins],
+        }
 
     @property
     def last_year(self) -> int:
@@ -134,7 +145,7 @@ def collect(datasets, *, by_region: bool) -> dict[tuple, Demand]:
 def _leaders(flows, demands: dict[tuple, Demand]) -> None:
     """Record each demand's largest supplier share in its last year (one grouped query)."""
     last = flows.order_by("-year").values_list("year", flat=True).first()
-    best: dict[tuple, Decimal] = defaultdict(Decimal)
+    suppliers: dict[tuple, list] = defaultdict(list)
     rows = (
         flows.filter(year=last)
         .exclude(partner="WLD")
@@ -144,10 +155,14 @@ def _leaders(flows, demands: dict[tuple, Demand]) -> None:
     )
     for row in rows:
         key = (row["reporter"], row["region_id"], row["heading"])
-        best[key] = max(best[key], row["value"] or Decimal(0))
+        suppliers[key].append((row["partner"], row["value"] or Decimal(0)))
     for key, demand in demands.items():
-        if demand.last_year == last and demand.imports > 0 and key in best:
-            demand.leader_share = float(best[key] / demand.imports)
+        if demand.last_year != last or key not in suppliers:
+            continue
+        ranked = sorted(suppliers[key], key=lambda pair: pair[1], reverse=True)
+        demand.origins = ranked[:8]
+        if demand.imports > 0:
+            demand.leader_share = float(ranked[0][1] / demand.imports)
 
 
 @dataclass
@@ -289,6 +304,7 @@ FILLED_FIELDS = [
     "period_start",
     "period_end",
     "is_thin_data",
+    "figures",
     "dataset_id",
     "is_demo",
     "search_text",
@@ -309,6 +325,7 @@ def _fill(opportunity, demand: Demand, heading, share: float, sector_id, dataset
     opportunity.is_thin_data = demand.is_thin
     opportunity.dataset = dataset
     opportunity.is_demo = bool(dataset and dataset.is_synthetic)
+    opportunity.figures = demand.figures()
     opportunity.search_text = fold(
         f"{heading.code} {heading.description_es} {heading.description_en}"
     )

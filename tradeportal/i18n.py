@@ -1,5 +1,9 @@
 """Shared vocabulary: the two countries, and picking a field in the reader's language."""
 
+import functools
+import gettext as gettext_module
+
+import pycountry
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -28,3 +32,22 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
         if value:
             return value
     return ""
+
+
+@functools.cache
+def _iso3166_catalog(language: str) -> gettext_module.NullTranslations:
+    return gettext_module.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def country_name(alpha3: str, language: str | None = None) -> str:
+    """The country's common name in the reader's language ("PER" -> "Perú"), else the code."""
+    if alpha3 == WORLD:
+        return str(_("World"))
+    country = pycountry.countries.get(alpha_3=alpha3)
+    if country is None:
+        return alpha3
+    name = getattr(country, "common_name", None) or country.name
+    language = (language or translation.get_language() or "es")[:2]
+    return _iso3166_catalog(language).gettext(name)

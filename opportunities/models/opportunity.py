@@ -102,6 +102,9 @@ class Opportunity(models.Model):
     period_start = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     is_thin_data = models.BooleanField(_("thin data"), default=False)
+    # Series behind the charts, precomputed at generation so pages never scan the trade table:
+    # {"years": [...], "world": [...], "partner": [...], "origins": [[alpha3, value], ...]}.
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
     dataset = models.ForeignKey(
         "opportunities.TradeDataset",
         verbose_name=_("data source"),

@@ -1,0 +1,134 @@
+"""Visitors find opportunities by words, filters in the URL, sorting and pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from opportunities.models import Opportunity
+from tests.factories import HSCodeFactory, OpportunityFactory, RegionFactory, SectorFactory
+from tradeportal.text import fold
+
+pytestmark = pytest.mark.django_db
+
+
+def demand(code: str, es: str, en: str, **fields) -> Opportunity:
+    heading = HSCodeFactory(
+        code=code, description_es=es, description_en=en, search_text=fold(f"{code} {es} {en}")
+    )
+    return OpportunityFactory(hs_code=heading, search_text=heading.search_text, **fields)
+
+
+@pytest.fixture
+def catalogue():
+    return {
+        "coffee": demand(
+            "0901", "Café, incluso tostado", "Coffee", market_country="MX", value_usd=30_000_000
+        ),
+        "grapes": demand(
+            "0806",
+            "Uvas, frescas o secas",
+            "Grapes; fresh or dried",
+            market_country="MX",
+            value_usd=90_000_000,
+        ),
+        "monitors": demand(
+            "8528",
+            "Monitores y proyectores",
+            "Monitors and projectors",
+            market_country="PE",
+            value_usd=3_000_000_000,
+        ),
+        "copper": demand(
+            "7403",
+            "Cobre refinado",
+            "Copper; refined",
+            market_country="MX",
+            value_usd=2_000_000_000,
+        ),
+    }
+
+
+def titles(response) -> list[str]:
+    return [o.hs_code_id for o in response.context["page"]]
+
+
+def test_search_is_accent_insensitive(client, catalogue):
+    assert titles(client.get("/opportunities/", {"q": "cafe"})) == ["0901"]
+    assert titles(client.get("/opportunities/", {"q": "Café"})) == ["0901"]
+
+
+def test_search_finds_spanish_and_english_words_with_stemming(client, catalogue):
+    assert titles(client.get("/opportunities/", {"q": "uva"})) == ["0806"]
+    assert titles(client.get("/opportunities/", {"q": "grape"})) == ["0806"]
+    assert titles(client.get("/opportunities/", {"q": "cobre"})) == ["7403"]
+
+
+def test_filters_and_sorting_live_in_the_url(client, catalogue):
+    response = client.get("/opportunities/", {"market": "MX", "sort": "value"})
+    assert titles(response) == ["7403", "0806", "0901"]
+    assert "market=MX" in response.context["query"]
+    assert titles(client.get("/opportunities/", {"hs": "08"})) == ["0806"]
+    assert titles(client.get("/opportunities/", {"min_value": "100000000", "sort": "value"})) == [
+        "8528",
+        "7403",
+    ]
+
+
+def test_filters_by_sector_and_state(client, catalogue):
+    sector = SectorFactory(slug="agribusiness")
+    Opportunity.objects.filter(pk=catalogue["coffee"].pk).update(sector=sector)
+    state = RegionFactory(code="MX-BCS")
+    Opportunity.objects.filter(pk=catalogue["grapes"].pk).update(market_region=state)
+    assert titles(client.get("/opportunities/", {"sector": "agribusiness"})) == ["0901"]
+    assert titles(client.get("/opportunities/", {"region": "MX-BCS"})) == ["0806"]
+
+
+def test_closing_soon_sorts_by_deadline_and_past_deadlines_are_hidden(client, catalogue):
+    now = timezone.now()
+    soon = OpportunityFactory(kind="curated", title="Feria", deadline=now + timedelta(days=3))
+    later = OpportunityFactory(
+        kind="curated", title="Licitación", deadline=now + timedelta(days=30)
+    )
+    OpportunityFactory(kind="curated", title="Pasada", deadline=now - timedelta(days=1))
+    response = client.get("/opportunities/", {"kind": "curated", "sort": "closing"})
+    assert [o.pk for o in response.context["page"]] == [soon.pk, later.pk]
+
+
+def test_closed_and_draft_opportunities_are_not_listed(client, catalogue):
+    Opportunity.objects.filter(pk=catalogue["coffee"].pk).update(status="closed")
+    Opportunity.objects.filter(pk=catalogue["grapes"].pk).update(status="draft")
+    assert set(titles(client.get("/opportunities/"))) == {"8528", "7403"}
+
+
+def test_results_are_paginated_with_the_filters_kept(client):
+    for index in range(25):
+        demand(f"01{index:02d}", f"Producto {index}", f"Product {index}", market_country="PE")
+    first = client.get("/opportunities/", {"market": "PE"})
+    second = client.get("/opportunities/", {"market": "PE", "page": 2})
+    assert len(first.context["page"]) == 20 and len(second.context["page"]) == 5
+    assert "?market=PE&amp;page=2" in first.content.decode()
+
+
+def test_htmx_requests_get_only_the_results(client, catalogue):
+    response = client.get("/opportunities/", {"q": "cafe"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and "result-count" in body
+
+
+def test_the_page_works_in_spanish_and_english(client, catalogue):
+    assert "4 oportunidades" in client.get("/opportunities/").content.decode()
+    assert "4 opportunities" in client.get("/en/opportunities/").content.decode()
+
+
+def test_bad_filter_values_are_explained_not_crashed(client, catalogue):
+    response = client.get("/opportunities/", {"min_value": "mucho", "market": "XX"})
+    assert response.status_code == 200
+    assert "Introduzca un número" in response.content.decode()
+
+
+def test_browse_uses_a_bounded_number_of_queries(client, catalogue, django_assert_max_num_queries):
+    for index in range(30):
+        demand(f"02{index:02d}", f"Carne {index}", f"Meat {index}", market_country="PE")
+    with django_assert_max_num_queries(10):
+        client.get("/opportunities/", {"q": "carne", "market": "PE"})
