@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from companies import services
 from companies.models import Company, CompanyProduct, Invitation, Membership, Region, User
 
 
@@ -42,8 +46,15 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason sent to the company"), widget=forms.Textarea, max_length=1000
+    )
+
+
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    actions = ["verify", "reject"]
     list_display = [
         "legal_name",
         "trade_name",
@@ -61,6 +72,38 @@ class CompanyAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     inlines = [CompanyProductInline, MembershipInline]
     date_hierarchy = "created_at"
+
+    @admin.action(description=_("Verify the selected companies"), permissions=["change"])
+    def verify(self, request, queryset):
+        count = services.set_verification(companies=queryset, status=Company.Status.VERIFIED)
+        self.message_user(
+            request, _("%(count)s companies verified and told by email.") % {"count": count}
+        )
+
+    @admin.action(
+        description=_("Reject the selected companies (with a reason)"), permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        form = RejectionForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            count = services.set_verification(
+                companies=queryset,
+                status=Company.Status.REJECTED,
+                reason=form.cleaned_data["reason"],
+            )
+            self.message_user(
+                request, _("%(count)s companies rejected and told why by email.") % {"count": count}
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "companies": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "title": _("Reject companies"),
+        }
+        return TemplateResponse(request, "admin/companies/reject.html", context)
 
 
 @admin.register(Invitation)

@@ -137,8 +137,12 @@ class Company(models.Model):
     )
     status_reason = models.TextField(_("reason"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The next step of the set-up wizard; SETUP_DONE once the profile is complete.
+    setup_step = models.PositiveSmallIntegerField(_("set-up step"), default=2)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    SETUP_DONE = 5
 
     objects = CompanyQuerySet.as_manager()
 

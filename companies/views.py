@@ -1,11 +1,291 @@
-from django.shortcuts import get_object_or_404, render
+"""Company pages: the set-up wizard, the private profile, members, the public directory."""
 
-from companies.models import Company
+import django_filters
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from companies import selectors, services
+from companies.context_processors import SESSION_KEY
+from companies.forms import (
+    CompanyIdentityForm,
+    CompanyProfileForm,
+    InviteForm,
+    NotificationForm,
+    ProductForm,
+)
+from companies.models import Company, Direction, Membership, Region, SizeBand
+from opportunities.hs import search_codes
+from opportunities.models import Sector
+from tradeportal.i18n import Country
+
+STEPS = {
+    1: gettext_lazy("Identity"),
+    2: gettext_lazy("Products"),
+    3: gettext_lazy("Profile"),
+    4: gettext_lazy("Notifications"),
+}
+
+
+@login_required
+def company_new(request):
+    """Wizard step 1 for a new company: identity and tax id."""
+    form = CompanyIdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        company = services.create_company(owner=request.user, data=form.cleaned_data)
+        request.session[SESSION_KEY] = company.pk
+        return redirect("companies:setup", pk=company.pk, step=2)
+    return render(request, "companies/setup.html", {"form": form, "step": 1, "steps": STEPS})
+
+
+@login_required
+def company_setup(request, pk: int, step: int):
+    """Wizard steps 1-4 for an existing company; each step is saved as soon as it is sent."""
+    company = selectors.member_company(request.user, pk)
+    if step not in STEPS:
+        raise Http404
+    if step == 2:
+        return _products_step(request, company)
+    form = _step_form(request, company, step)
+    if request.method == "POST" and form.is_valid():
+        _save_step(request, company, step, form)
+        if step == 4:
+            messages.success(request, _("Your company profile is complete."))
+            return redirect("companies:profile", pk=company.pk)
+        return redirect("companies:setup", pk=company.pk, step=step + 1)
+    context = {"form": form, "step": step, "steps": STEPS, "company": company}
+    return render(request, "companies/setup.html", context)
+
+
+def _step_form(request, company: Company, step: int):
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    if step == 1:
+        return CompanyIdentityForm(data, instance=company)
+    if step == 3:
+        return CompanyProfileForm(data, files, instance=company)
+    membership = selectors.membership_of(request.user, company)
+    return NotificationForm(data, instance=membership, user=request.user)
+
+
+def _save_step(request, company: Company, step: int, form) -> None:
+    if step == 4:
+        form.save()
+        request.user.language = form.cleaned_data["language"]
+        request.user.save(update_fields=["language"])
+        services.update_company(company=company, data={}, next_step=Company.SETUP_DONE)
+        return
+    services.update_company(company=company, data=dict(form.cleaned_data), next_step=step + 1)
+
+
+def _products_step(request, company: Company):
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_product(company=company, **form.cleaned_data)
+        messages.success(request, _("Product added."))
+        return redirect("companies:setup", pk=company.pk, step=2)
+    query = request.GET.get("q", "")
+    context = {
+        "form": form,
+        "step": 2,
+        "steps": STEPS,
+        "company": company,
+        "query": query,
+        "results": search_codes(query) if query else [],
+        "products": company.products.select_related("hs_code").order_by("direction", "hs_code_id"),
+    }
+    return render(request, "companies/setup_products.html", context)
+
+
+@login_required
+@require_POST
+def product_remove(request, pk: int, product_id: int):
+    company = selectors.member_company(request.user, pk)
+    services.remove_product(company=company, product_id=product_id)
+    if request.POST.get("next") == "setup":
+        return redirect("companies:setup", pk=company.pk, step=2)
+    return redirect("companies:profile", pk=company.pk)
+
+
+def hs_search(request):
+    """HS codes matching the words or digits typed (an htmx fragment, or JSON)."""
+    query = request.GET.get("q", "")
+    results = search_codes(query) if len(query.strip()) >= 2 else []
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"results": [{"code": c.code, "description": c.description} for c in results]}
+        )
+    return render(request, "companies/hs_results.html", {"results": results, "query": query})
+
+
+@login_required
+def company_profile(request, pk: int):
+    """The company as its members see it: everything, with links to edit."""
+    company = selectors.member_company(request.user, pk)
+    membership = selectors.membership_of(request.user, company)
+    context = {
+        "company": company,
+        "membership": membership,
+        "products": company.products.select_related("hs_code").order_by("direction", "hs_code_id"),
+        "members": company.memberships.select_related("user").order_by("role", "user__email"),
+        "invite_form": InviteForm(),
+        "is_owner": membership.role == Membership.Role.OWNER,
+    }
+    return render(request, "companies/profile.html", context)
+
+
+@login_required
+def my_companies(request):
+    """The companies of the signed-in user, or the way to create one."""
+    companies = Company.objects.of_user(request.user).select_related("region")
+    if not companies:
+        return redirect("companies:new")
+    return render(request, "companies/mine.html", {"companies": companies})
+
+
+@login_required
+@require_POST
+def switch_company(request):
+    company = selectors.member_company(request.user, int(request.POST.get("company", 0)))
+    request.session[SESSION_KEY] = company.pk
+    return redirect(request.POST.get("next") or "companies:mine")
+
+
+@login_required
+@require_POST
+def member_action(request, pk: int, action: str):
+    """Invite, remove, hand over or delete: owners' actions on the company."""
+    company = selectors.member_company(request.user, pk)
+    try:
+        if action == "invite":
+            form = InviteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["email"])
+            services.invite_member(
+                company=company, invited_by=request.user, email=form.cleaned_data["email"]
+            )
+            messages.success(request, _("Invitation sent."))
+        elif action == "remove":
+            services.remove_member(
+                company=company, by=request.user, membership_id=int(request.POST["membership"])
+            )
+            messages.success(request, _("Member removed."))
+        elif action == "transfer":
+            services.transfer_ownership(
+                company=company, by=request.user, membership_id=int(request.POST["membership"])
+            )
+            messages.success(request, _("Ownership handed over."))
+        elif action == "delete":
+            if request.POST.get("confirm") != company.tax_id:
+                raise ValidationError(_("Type the company's tax id to confirm the deletion."))
+            services.delete_company(company=company, by=request.user)
+            messages.success(request, _("The company was deleted."))
+            return redirect("companies:mine")
+        else:
+            raise Http404
+    except (ValidationError, Membership.DoesNotExist) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [_("Not found.")])))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    return redirect("companies:profile", pk=company.pk)
+
+
+@login_required
+def accept_invitation(request, token: str):
+    if request.method == "POST":
+        try:
+            membership = services.accept_invitation(token=token, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect("companies:mine")
+        request.session[SESSION_KEY] = membership.company_id
+        return redirect("companies:profile", pk=membership.company_id)
+    return render(request, "companies/accept_invitation.html", {"token": token})
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Name, product or description"), method="search"
+    )
+    country = django_filters.ChoiceFilter(label=gettext_lazy("Country"), choices=Country.choices)
+    region = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("State or region"), queryset=Region.objects.all()
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Sector"),
+        field_name="sectors",
+        queryset=Sector.objects.active(),
+        to_field_name="slug",
+    )
+    size = django_filters.ChoiceFilter(label=gettext_lazy("Size"), choices=SizeBand.choices)
+    trade = django_filters.ChoiceFilter(
+        label=gettext_lazy("Trades"),
+        choices=Direction.choices,
+        field_name="products__direction",
+        distinct=True,
+    )
+
+    class Meta:
+        model = Company
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        from tradeportal.text import fold
+
+        text = value.strip()
+        codes = [c.code for c in search_codes(text, levels=(2, 4, 6), limit=50)]
+        return queryset.filter(
+            Q(legal_name__icontains=text)
+            | Q(trade_name__icontains=text)
+            | Q(description__icontains=text)
+            | Q(products__hs_code__in=codes)
+            | Q(products__hs_code__search_text__contains=fold(text))
+        ).distinct()
+
+
+def directory(request):
+    """Verified companies that chose a public page, searchable and filterable."""
+    filterset = DirectoryFilter(request.GET, queryset=selectors.directory())
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "companies/directory.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
 
 
 def company_detail(request, pk: int):
-    """Show a verified company's public page."""
-    company = get_object_or_404(
-        Company.objects.in_directory().select_related("region").prefetch_related("sectors"), pk=pk
-    )
+    """A verified company's public page: what it trades and its sectors, never members' emails."""
+    company = get_object_or_404(selectors.directory(), pk=pk)
     return render(request, "companies/detail.html", {"company": company})
+
+
+@login_required
+def privacy(request):
+    """Download my data, or delete my account."""
+    if request.method == "POST":
+        try:
+            services.delete_account(user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("companies:privacy")
+        logout(request)
+        messages.success(request, _("Your account was deleted."))
+        return redirect("home")
+    if request.GET.get("download"):
+        response = JsonResponse(
+            selectors.export_user_data(request.user),
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+        response["Content-Disposition"] = 'attachment; filename="tradeportal-my-data.json"'
+        return response
+    return render(request, "companies/privacy.html")

@@ -116,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "companies:mine"
 
 # Accounts (django-allauth): email only, verified before use, rate-limited, no enumeration.
 ACCOUNT_LOGIN_METHODS = {"email"}

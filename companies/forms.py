@@ -1,0 +1,214 @@
+"""Forms of the company set-up wizard, members and preferences."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Certification, Company, Direction, Membership, Region, User
+from companies.taxid import clean_tax_id
+from opportunities.models import HSCode, Sector
+from tradeportal.i18n import Country
+
+LANGUAGE_CHOICES = [
+    ("es", _("Spanish")),
+    ("en", _("English")),
+    ("pt", _("Portuguese")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("zh", _("Chinese")),
+    ("qu", _("Quechua")),
+]
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.name
+
+
+class CompanyIdentityForm(forms.ModelForm):
+    """Step 1: who the company is."""
+
+    region = RegionChoiceField(queryset=Region.objects.all(), label=_("State or region"))
+
+    class Meta:
+        model = Company
+        fields = [
+            "legal_name",
+            "trade_name",
+            "country",
+            "tax_id",
+            "region",
+            "city",
+            "website",
+            "year_founded",
+            "size",
+        ]
+        widgets = {
+            "size": forms.RadioSelect,
+            "year_founded": forms.NumberInput(attrs={"min": 1800}),
+        }
+        help_texts = {
+            "tax_id": _(
+                "Mexico: RFC (12 characters for a company, 13 for a person). Peru: RUC (11 digits)."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = self._grouped_regions()
+        if self.instance.pk:  # the country and tax id identify the company once it exists
+            self.fields["country"].disabled = True
+            self.fields["tax_id"].disabled = True
+
+    @staticmethod
+    def _grouped_regions():
+        groups = {code: [] for code, _label in Country.choices}
+        for region in Region.objects.all():
+            groups[region.country].append((region.pk, region.name))
+        return [("", "---------")] + [(label, groups[code]) for code, label in Country.choices]
+
+    def clean_year_founded(self):
+        year = self.cleaned_data.get("year_founded")
+        if year is not None and not 1800 <= year <= 2100:
+            raise ValidationError(_("Enter a year between 1800 and this year."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        country, region = data.get("country"), data.get("region")
+        if self.instance.pk:
+            return data
+        if country and data.get("tax_id"):
+            try:
+                data["tax_id"] = clean_tax_id(country, data["tax_id"])
+            except ValidationError as error:
+                self.add_error("tax_id", error)
+            else:
+                if Company.objects.filter(country=country, tax_id=data["tax_id"]).exists():
+                    self.add_error(
+                        "tax_id",
+                        _(
+                            "A company with this tax id is already registered. "
+                            "Ask its owner to invite you."
+                        ),
+                    )
+        if country and region and region.country != country:
+            self.add_error(
+                "region",
+                _("Choose a state or region of %(country)s.") % {"country": Country(country).label},
+            )
+        return data
+
+
+class ProductForm(forms.Form):
+    """Step 2: one product the company exports or wants to import."""
+
+    hs_code = forms.CharField(
+        label=_("HS code"),
+        max_length=8,
+        help_text=_("A heading (4 digits) or subheading (6 digits)."),
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        choices=Direction.choices,
+        widget=forms.RadioSelect,
+        initial=Direction.EXPORT,
+    )
+    yearly_volume_usd = forms.DecimalField(
+        label=_("Yearly volume (US$, optional)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=0,
+    )
+
+    def clean_hs_code(self):
+        code = self.cleaned_data["hs_code"].replace(".", "").strip()
+        hs_code = HSCode.objects.filter(code=code, level__in=(4, 6)).first()
+        if hs_code is None:
+            raise ValidationError(
+                _(
+                    "%(code)s is not an HS heading (4 digits) or subheading "
+                    "(6 digits). Search by words to find yours."
+                )
+                % {"code": code}
+            )
+        return hs_code
+
+
+class CompanyProfileForm(forms.ModelForm):
+    """Step 3: sectors, certifications, languages, description, visibility."""
+
+    sectors = forms.ModelMultipleChoiceField(
+        queryset=Sector.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Sectors"),
+    )
+    certifications = forms.MultipleChoiceField(
+        choices=Certification.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Certifications"),
+    )
+    languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Languages spoken"),
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "sectors",
+            "certifications",
+            "other_certifications",
+            "languages",
+            "description",
+            "logo",
+            "is_public",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "image"):  # a new upload, already opened by Pillow
+            if logo.image.format not in LOGO_FORMATS:
+                raise ValidationError(_("Upload a PNG, JPEG or WebP image."))
+            if logo.size > LOGO_MAX_BYTES:
+                raise ValidationError(_("The logo must be 1 MB or smaller."))
+        return logo
+
+
+class NotificationForm(forms.ModelForm):
+    """Step 4: how often this member hears of new matches, and in which language."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the emails"), choices=User._meta.get_field("language").choices
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["notify_frequency", "notify_min_score"]
+        widgets = {
+            "notify_frequency": forms.RadioSelect,
+            "notify_min_score": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["language"].initial = user.language
+
+    def clean_notify_min_score(self):
+        score = self.cleaned_data["notify_min_score"]
+        if not 0 <= score <= 100:
+            raise ValidationError(_("Choose a score between 0 and 100."))
+        return score
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email"))

@@ -1,0 +1,209 @@
+"""Writes on companies, members and accounts: one function per rule, called by every interface."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from companies.models import Company, CompanyProduct, Invitation, Membership, User
+from opportunities.notifications import enqueue_email
+
+
+def _site_url(path: str) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def create_company(*, owner: User, data: dict) -> Company:
+    """Create a company (pending verification) with `owner` as its owner."""
+    company = Company.objects.create(**data, status=Company.Status.PENDING, setup_step=2)
+    Membership.objects.create(
+        user=owner, company=company, role=Membership.Role.OWNER, notify_frequency="weekly"
+    )
+    return company
+
+
+@transaction.atomic
+def update_company(*, company: Company, data: dict, next_step: int | None = None) -> Company:
+    """Save profile fields; move the set-up wizard forward when a step is done."""
+    sectors = data.pop("sectors", None)
+    for field, value in data.items():
+        setattr(company, field, value)
+    if next_step is not None:
+        company.setup_step = max(company.setup_step, next_step)
+    company.save()
+    if sectors is not None:
+        company.sectors.set(sectors)
+    _rematch(company)
+    return company
+
+
+@transaction.atomic
+def add_product(
+    *, company: Company, hs_code, direction: str, yearly_volume_usd=None
+) -> CompanyProduct:
+    """Add an HS code the company exports or wants to import (once; a repeat updates the volume)."""
+    if hs_code.level not in (4, 6):
+        raise ValidationError(_("Choose a heading (4 digits) or a subheading (6 digits)."))
+    product, _created = CompanyProduct.objects.update_or_create(
+        company=company,
+        hs_code=hs_code,
+        direction=direction,
+        defaults={"yearly_volume_usd": yearly_volume_usd},
+    )
+    _rematch(company)
+    return product
+
+
+@transaction.atomic
+def remove_product(*, company: Company, product_id: int) -> None:
+    """Remove one of the company's products."""
+    company.products.filter(pk=product_id).delete()
+    _rematch(company)
+
+
+def _rematch(company: Company) -> None:
+    """Recompute the company's matches once the change commits (matching engine's task)."""
+    try:
+        from opportunities.matching import tasks
+    except ImportError:  # the matching engine is not installed yet
+        return
+    transaction.on_commit(lambda: tasks.rematch_company.delay(company.pk))
+
+
+def _require_owner(company: Company, user: User) -> Membership:
+    membership = company.memberships.filter(user=user, role=Membership.Role.OWNER).first()
+    if membership is None:
+        raise PermissionDenied(_("Only an owner of the company can do this."))
+    return membership
+
+
+@transaction.atomic
+def invite_member(*, company: Company, invited_by: User, email: str) -> Invitation:
+    """Invite a colleague by email to join the company (owners only)."""
+    _require_owner(company, invited_by)
+    email = User.objects.normalize_email(email).lower()
+    if company.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError(_("%(email)s is already a member.") % {"email": email})
+    invitation = Invitation.objects.create(
+        company=company, email=email, invited_by=invited_by, token=secrets.token_urlsafe(32)
+    )
+    language = translation.get_language() or "es"
+    with translation.override(language):
+        link = _site_url(reverse("companies:accept_invitation", args=[invitation.token]))
+    enqueue_email(
+        key=f"invitation:{invitation.pk}",
+        to_email=email,
+        template="invitation",
+        language=language,
+        context={"company": company.display_name, "inviter": invited_by.email, "link": link},
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user: User) -> Membership:
+    """Join the company of an invitation sent to the user's (verified) email address."""
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation is no longer valid."))
+    if invitation.email.lower() != user.email.lower():
+        raise PermissionDenied(_("This invitation was sent to another email address."))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership, _created = Membership.objects.get_or_create(
+        user=user, company=invitation.company, defaults={"role": Membership.Role.MEMBER}
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, company: Company, membership_id: int, by: User) -> None:
+    """Remove a member (owners only); the last owner cannot be removed."""
+    _require_owner(company, by)
+    membership = company.memberships.get(pk=membership_id)
+    if membership.role == Membership.Role.OWNER and _owners(company) == 1:
+        raise ValidationError(_("The company needs an owner: hand it over before leaving."))
+    membership.delete()
+
+
+@transaction.atomic
+def transfer_ownership(*, company: Company, membership_id: int, by: User) -> None:
+    """Make another member an owner and the current owner a member."""
+    current = _require_owner(company, by)
+    successor = company.memberships.get(pk=membership_id)
+    successor.role = Membership.Role.OWNER
+    successor.save(update_fields=["role"])
+    if successor.pk != current.pk:
+        current.role = Membership.Role.MEMBER
+        current.save(update_fields=["role"])
+
+
+@transaction.atomic
+def delete_company(*, company: Company, by: User) -> None:
+    """Delete the company and everything it owns (owners only)."""
+    _require_owner(company, by)
+    company.delete()
+
+
+def _owners(company: Company) -> int:
+    return company.memberships.filter(role=Membership.Role.OWNER).count()
+
+
+@transaction.atomic
+def set_verification(*, companies, status: str, reason: str = "") -> int:
+    """Verify or reject companies (staff); each company's members are told by email."""
+    now = timezone.now()
+    changed = 0
+    for company in companies.select_for_update():
+        company.status = status
+        company.status_reason = reason
+        company.verified_at = now if status == Company.Status.VERIFIED else None
+        company.save(update_fields=["status", "status_reason", "verified_at", "updated_at"])
+        _notify_verification(company, reason)
+        _rematch(company)
+        changed += 1
+    return changed
+
+
+def _notify_verification(company: Company, reason: str) -> None:
+    template = (
+        "company-verified" if company.status == Company.Status.VERIFIED else "company-rejected"
+    )
+    for membership in company.memberships.select_related("user"):
+        user = membership.user
+        with translation.override(user.language):
+            link = _site_url(reverse("companies:profile", args=[company.pk]))
+        enqueue_email(
+            key=f"{template}:{company.pk}:{user.pk}:{company.updated_at.isoformat()}",
+            to_email=user.email,
+            user=user,
+            template=template,
+            language=user.language,
+            context={"company": company.display_name, "reason": reason, "link": link},
+        )
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Delete the user's account, unless they are the last owner of a company with others."""
+    blocking = [
+        m.company
+        for m in user.memberships.select_related("company")
+        if m.role == Membership.Role.OWNER and _owners(m.company) == 1
+    ]
+    if blocking:
+        names = ", ".join(c.display_name for c in blocking)
+        raise ValidationError(
+            _(
+                "You are the only owner of %(names)s: hand each company over to a colleague or "
+                "delete it first."
+            )
+            % {"names": names}
+        )
+    user.delete()
