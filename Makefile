@@ -12,10 +12,11 @@ STAMP := $(VENV)/.installed-stamp
 # as test_<name>; its Redis database is kept apart from a local production one.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tradeportal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/2
 PG_START := pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 REDIS_START := redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
 
-TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_URL=$(TEST_CACHE_URL) \
 	SECRET_KEY=test-only-secret-key-not-for-production SECURE_SSL_REDIRECT=0 \
 	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING
 

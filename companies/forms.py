@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Certification, Company, Direction, Membership, Region, User
+from companies.models import Certification, Company, Direction, Membership, Region, SizeBand, User
 from companies.taxid import clean_tax_id
 from opportunities.models import HSCode, Sector
 from tradeportal.i18n import Country
@@ -31,6 +31,8 @@ class CompanyIdentityForm(forms.ModelForm):
     """Step 1: who the company is."""
 
     region = RegionChoiceField(queryset=Region.objects.all(), label=_("State or region"))
+    # Room for the dashes and spaces people type; stored compact (12-13 characters).
+    tax_id = forms.CharField(label=_("Tax id"), max_length=20)
 
     class Meta:
         model = Company
@@ -58,6 +60,8 @@ class CompanyIdentityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = self._grouped_regions()
+        self.fields["size"].choices = SizeBand.choices  # radio buttons need no empty choice
+        self.fields["tax_id"].help_text = self._meta.help_texts["tax_id"]
         if self.instance.pk:  # the country and tax id identify the company once it exists
             self.fields["country"].disabled = True
             self.fields["tax_id"].disabled = True

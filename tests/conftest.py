@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request):
     """Run tasks eagerly in the test process, except in tests that start a real worker."""
     if request.node.get_closest_marker("worker"):

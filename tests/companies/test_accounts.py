@@ -1,0 +1,81 @@
+"""Accounts: email verification, Argon2, rate limits and no account enumeration."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from companies.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Tostado-Veracruz-91"
+
+
+@pytest.fixture
+def verified_user():
+    user = UserFactory(email="ana@cafe.mx", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def login(client, email: str, password: str):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def test_sign_up_sends_a_verification_email_and_holds_the_account_until_confirmed(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "nuevo@uvas.pe", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    assert not EmailAddress.objects.get(email="nuevo@uvas.pe").verified
+    second = login(client, "nuevo@uvas.pe", PASSWORD)
+    assert second["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_passwords_are_hashed_with_argon2(verified_user):
+    assert User.objects.get(pk=verified_user.pk).password.startswith("argon2")
+
+
+def test_a_verified_user_logs_in(client, verified_user):
+    assert login(client, "ana@cafe.mx", PASSWORD)["Location"] == "/companies/mine/"
+
+
+def test_failed_logins_are_limited_and_the_attempt_after_the_limit_is_refused(
+    client, verified_user
+):
+    for _attempt in range(5):
+        assert login(client, "ana@cafe.mx", "wrong-password").status_code == 200
+    refused = login(client, "ana@cafe.mx", PASSWORD)  # limit + 1, even with the right password
+    assert refused.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert "Demasiados intentos" in refused.content.decode()
+
+
+def test_login_says_the_same_for_an_unknown_email_and_a_wrong_password(client, verified_user):
+    unknown = login(client, "nadie@example.com", "wrong-password")
+    wrong = login(client, "ana@cafe.mx", "wrong-password")
+    assert unknown.status_code == wrong.status_code == 200
+    assert unknown.context["form"].errors == wrong.context["form"].errors
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, verified_user):
+    known = client.post("/accounts/password/reset/", {"email": "ana@cafe.mx"})
+    unknown = client.post("/accounts/password/reset/", {"email": "nadie@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert sorted(known.cookies) == sorted(unknown.cookies)
+
+
+def test_sign_up_with_a_registered_email_looks_like_any_sign_up(client, verified_user):
+    taken = client.post(
+        "/accounts/signup/", {"email": "ana@cafe.mx", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    fresh = client.post(
+        "/accounts/signup/", {"email": "otra@cafe.mx", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert User.objects.filter(email="ana@cafe.mx").count() == 1
