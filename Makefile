@@ -18,7 +18,7 @@ REDIS_START := redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --
 
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_URL=$(TEST_CACHE_URL) \
 	SECRET_KEY=test-only-secret-key-not-for-production SECURE_SSL_REDIRECT=0 \
-	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING
+	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING CONN_MAX_AGE=0
 
 .PHONY: install run run-services test lint format services browser messages schema \
 	bench-import bench-web bench-match bench-mail bench-api soak clean

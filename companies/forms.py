@@ -31,6 +31,7 @@ class CompanyIdentityForm(forms.ModelForm):
     """Step 1: who the company is."""
 
     region = RegionChoiceField(queryset=Region.objects.all(), label=_("State or region"))
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     # Room for the dashes and spaces people type; stored compact (12-13 characters).
     tax_id = forms.CharField(label=_("Tax id"), max_length=20)
 

@@ -65,7 +65,7 @@ class WorkerProcess:
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": database_url(), **self.extra_env}
         self.log_path.parent.mkdir(exist_ok=True)
-        log = self.log_path.open("ab")
+        log = self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -135,6 +135,7 @@ class WorkerProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.close()
 
 
 @pytest.fixture
