@@ -18,6 +18,7 @@ CONFIG_VARS = {
     "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT",
     "CELERY_RESULT_BACKEND",
+    "CONN_MAX_AGE",
 }
 PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tradeportal",
