@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from opportunities import demand, notifications
+from opportunities import demand, notifications, services
 
 
 @shared_task(acks_late=True)
@@ -15,3 +15,9 @@ def send_outbox() -> int:
 def regenerate_demand() -> dict[str, int]:
     """Recompute market-demand opportunities from the trade statistics (idempotent)."""
     return demand.regenerate()
+
+
+@shared_task(acks_late=True)
+def close_expired_requests() -> int:
+    """Close buyer requests past their deadline (scheduled by Celery beat)."""
+    return services.close_expired_requests()

@@ -1,12 +1,18 @@
 """Public pages: browse opportunities, one opportunity, sectors, market insights, methodology."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from opportunities import charts
+from opportunities import charts, services
 from opportunities.filters import OpportunityFilter, open_opportunities
+from opportunities.forms import BuyerRequestForm
 from opportunities.models import Opportunity, Sector
 from tradeportal.figures import headline_figures
 from tradeportal.i18n import country_name
@@ -142,3 +148,69 @@ def insights(request):
 def methodology(request):
     """Explain how market demand and its potential are computed, and their limits."""
     return render(request, "opportunities/methodology.html")
+
+
+@login_required
+def request_form(request, pk: int | None = None):
+    """Post a buyer request for the current company, or edit one; staff moderate it."""
+    company = _current_company(request)
+    opportunity = None
+    if pk is not None:
+        opportunity = get_object_or_404(Opportunity.objects.filter(company=company), pk=pk)
+    form = BuyerRequestForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_buyer_request(
+                company=company,
+                user=request.user,
+                data=dict(form.cleaned_data),
+                opportunity=opportunity,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Your buyer request was sent; our team publishes it after a quick review."),
+            )
+            return redirect("opportunities:my_requests")
+    return render(
+        request,
+        "opportunities/request_form.html",
+        {"form": form, "company": company, "opportunity": opportunity},
+    )
+
+
+@login_required
+def my_requests(request):
+    """The current company's buyer requests, with their status."""
+    company = _current_company(request)
+    requests = Opportunity.objects.filter(company=company).select_related("hs_code")
+    return render(
+        request,
+        "opportunities/my_requests.html",
+        {"company": company, "requests": requests.order_by("-created_at")},
+    )
+
+
+@login_required
+@require_POST
+def request_close(request, pk: int):
+    company = _current_company(request)
+    opportunity = get_object_or_404(Opportunity.objects.filter(company=company), pk=pk)
+    services.close_request(opportunity=opportunity)
+    messages.success(request, _("The buyer request is closed."))
+    return redirect("opportunities:my_requests")
+
+
+def _current_company(request):
+    from companies.context_processors import SESSION_KEY
+    from companies.models import Company
+
+    companies = Company.objects.of_user(request.user)
+    company = companies.filter(pk=request.session.get(SESSION_KEY)).first() or companies.first()
+    if company is None:
+        raise Http404
+    return company

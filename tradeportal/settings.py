@@ -211,7 +211,12 @@ CELERY_TASK_ROUTES = {
     "opportunities.matching.tasks.*": {"queue": "matching"},
     "opportunities.notifications.tasks.*": {"queue": "email"},
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "close-expired-requests": {
+        "task": "opportunities.tasks.close_expired_requests",
+        "schedule": 15 * 60,
+    },
+}
 
 # Email: printed to the console unless EMAIL_URL names an SMTP server.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from opportunities import services
 from opportunities.models import Opportunity
 
 
@@ -20,3 +22,21 @@ class OpportunityAdmin(admin.ModelAdmin):
     raw_id_fields = ["hs_code", "company", "dataset", "created_by"]
     autocomplete_fields = ["market_region", "sector"]
     date_hierarchy = "created_at"
+    actions = ["publish", "reject"]
+
+    @admin.action(description=_("Publish the selected opportunities"), permissions=["change"])
+    def publish(self, request, queryset):
+        moderated = services.moderate(opportunities=queryset.filter(kind="request"), publish=True)
+        for curated in queryset.filter(kind="curated").exclude(status="published"):
+            services.publish_curated(opportunity=curated)
+            moderated += 1
+        self.message_user(request, _("%(count)s opportunities published.") % {"count": moderated})
+
+    @admin.action(description=_("Reject the selected buyer requests"), permissions=["change"])
+    def reject(self, request, queryset):
+        count = services.moderate(
+            opportunities=queryset.filter(kind="request"),
+            publish=False,
+            note=str(_("It does not meet the publication rules.")),
+        )
+        self.message_user(request, _("%(count)s buyer requests rejected.") % {"count": count})

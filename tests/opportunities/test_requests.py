@@ -1,0 +1,98 @@
+"""Buyer requests: posted by verified companies, moderated by staff, closed at the deadline."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from opportunities import services
+from opportunities.models import Opportunity, OutboxEmail
+from tests.factories import CompanyFactory, HSCodeFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer(client):
+    company = CompanyFactory(region__code="MX-CMX", legal_name="Uvas y Más S.A.")
+    user = MembershipFactory(company=company).user
+    client.force_login(user)
+    HSCodeFactory(code="080610", description_es="Uvas frescas", description_en="Grapes; fresh")
+    return company
+
+
+def form(**changes) -> dict:
+    deadline = (timezone.now() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    return {
+        "title": "Uva red globe para Navidad",
+        "description": "Calibre 18+, cajas de 8.2 kg.",
+        "hs_code": "080610",
+        "quantity": "40",
+        "unit": "t",
+        "target_price_usd": "2100",
+        "incoterm": "CIF",
+        "destination": "Manzanillo",
+        "deadline": deadline,
+        "required_certifications": ["haccp", "globalgap"],
+        **changes,
+    }
+
+
+def test_a_verified_company_posts_a_request_that_awaits_moderation(client, buyer):
+    response = client.post("/requests/new/", form())
+    request = Opportunity.objects.get(kind="request")
+    assert response["Location"] == "/requests/"
+    assert request.status == Opportunity.Status.PENDING and request.company == buyer
+    assert request.market_country == "MX" and request.required_certifications == [
+        "haccp",
+        "globalgap",
+    ]
+    assert client.get(request.get_absolute_url()).status_code == 404  # not public yet
+
+
+def test_a_pending_company_cannot_post_requests(client, buyer):
+    buyer.status = "pending"
+    buyer.save()
+    client.post("/requests/new/", form())
+    assert not Opportunity.objects.exists()
+
+
+def test_a_past_deadline_is_refused_and_the_form_keeps_the_input(client, buyer):
+    past = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    body = client.post("/requests/new/", form(deadline=past)).content.decode()
+    assert "La fecha límite debe estar en el futuro" in body
+    assert "Uva red globe para Navidad" in body and not Opportunity.objects.exists()
+
+
+def test_staff_publish_a_request_and_the_buyer_is_told(client, buyer):
+    client.post("/requests/new/", form())
+    services.moderate(opportunities=Opportunity.objects.all(), publish=True)
+    request = Opportunity.objects.get()
+    assert request.status == "published" and request.published_at
+    assert OutboxEmail.objects.filter(template="request-moderated").count() == 1
+    assert "Uva red globe" in client.get("/opportunities/", {"q": "uva"}).content.decode()
+
+
+def test_requests_past_their_deadline_are_closed_not_deleted(client, buyer):
+    client.post("/requests/new/", form())
+    services.moderate(opportunities=Opportunity.objects.all(), publish=True)
+    Opportunity.objects.update(deadline=timezone.now() - timedelta(minutes=1))
+    assert services.close_expired_requests() == 1
+    request = Opportunity.objects.get()
+    assert request.status == "closed" and request.closed_at
+    assert OutboxEmail.objects.filter(template="request-closed").exists()
+
+
+def test_another_company_cannot_edit_or_close_a_request(client, buyer):
+    client.post("/requests/new/", form())
+    request = Opportunity.objects.get()
+    intruder = MembershipFactory(company=CompanyFactory(region__code="PE-LIM")).user
+    client.force_login(intruder)
+    assert client.get(f"/requests/{request.pk}/edit/").status_code == 404
+    assert client.post(f"/requests/{request.pk}/close/").status_code == 404
+    assert Opportunity.objects.get().status == "pending"
+
+
+def test_a_user_without_a_company_gets_not_found(client, buyer):
+    client.force_login(UserFactory())
+    assert client.get("/requests/new/").status_code == 404
