@@ -8,6 +8,7 @@ REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG switch it to productio
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -212,6 +213,10 @@ CELERY_TASK_ROUTES = {
     "opportunities.notifications.tasks.*": {"queue": "email"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
+    "nightly-full-rematch": {
+        "task": "opportunities.matching.tasks.full_rematch",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "close-expired-requests": {
         "task": "opportunities.tasks.close_expired_requests",
         "schedule": 15 * 60,

@@ -82,16 +82,14 @@ class Match(models.Model):
         ordering = ["-score"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
+        # Plain (not partial) unique constraints, so bulk upserts can name them in ON CONFLICT;
+        # NULLs never collide, so each constraint only binds its own kind of match.
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "opportunity"],
-                name="match_company_opportunity",
-                condition=models.Q(opportunity__isnull=False),
+                fields=["company", "opportunity"], name="match_company_opportunity"
             ),
             models.UniqueConstraint(
-                fields=["company", "counterpart"],
-                name="match_company_counterpart",
-                condition=models.Q(counterpart__isnull=False),
+                fields=["company", "counterpart"], name="match_company_counterpart"
             ),
         ]
         indexes = [models.Index(fields=["company", "is_stale", "-score"])]

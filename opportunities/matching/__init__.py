@@ -1,0 +1,1 @@
+"""Matching: firms with opportunities and with counterpart firms, scored and explained."""

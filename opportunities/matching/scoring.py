@@ -1,0 +1,96 @@
+"""Scores of matches, from named components in [0, 1]. Pure Python: no queries, no Django.
+
+score = 100 * sum(weight_i * component_i) / sum(weight_i), times a penalty when the firm
+dismissed a similar match.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+COMPONENTS = ("product", "direction", "sector", "demand", "requirements", "freshness", "verified")
+
+
+@dataclass(frozen=True)
+class Weights:
+    product: float = 35
+    direction: float = 15
+    sector: float = 10
+    demand: float = 15
+    requirements: float = 10
+    freshness: float = 5
+    verified: float = 10
+    dismissal_penalty: float = 0.5  # factor for matches similar to a dismissed one
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the scorer needs to know of one (firm, opportunity or counterpart) pair."""
+
+    firm_code: str  # the firm's HS code (4 or 6 digits)
+    other_code: str  # the opportunity's or the counterpart's HS code
+    firm_country: str
+    market_country: str
+    same_sector: bool = False
+    demand_usd: float | None = None
+    growth_pct: float | None = None
+    required_certifications: frozenset[str] = field(default_factory=frozenset)
+    firm_certifications: frozenset[str] = field(default_factory=frozenset)
+    volume_fits: bool | None = None  # None: no volume to compare
+    age_days: float = 0.0
+    verified: bool = True
+    similar_dismissed: bool = False
+
+
+def product_fit(firm_code: str, other_code: str) -> float:
+    """1.0 for the same code, 0.7 within the same heading, 0.3 within the chapter, else 0."""
+    if firm_code == other_code:
+        return 1.0
+    if firm_code[:4] == other_code[:4]:
+        return 0.7
+    if firm_code[:2] == other_code[:2]:
+        return 0.3
+    return 0.0
+
+
+def demand_size(value_usd: float | None, growth_pct: float | None) -> float:
+    """Log-scaled size (US$ 1 bn or more -> 0.9) plus up to 0.1 for growth, in [0, 1]."""
+    if not value_usd or value_usd <= 0:
+        return 0.3  # a buyer request or curated opportunity without a value
+    size = min(0.9, math.log10(max(value_usd, 1)) / 10)
+    if growth_pct is not None:
+        size += 0.1 * max(-1.0, min(1.0, growth_pct / 20))
+    return max(0.0, min(1.0, size))
+
+
+def requirements_met(candidate: Candidate) -> float:
+    """The share of required certifications the firm holds, halved when its volume falls short."""
+    required = candidate.required_certifications
+    met = 1.0 if not required else len(required & candidate.firm_certifications) / len(required)
+    if candidate.volume_fits is False:
+        met *= 0.5
+    return met
+
+
+def components(candidate: Candidate) -> dict[str, float]:
+    """Each named component of the score, in [0, 1]."""
+    return {
+        "product": product_fit(candidate.firm_code, candidate.other_code),
+        "direction": 1.0 if candidate.firm_country != candidate.market_country else 0.0,
+        "sector": 1.0 if candidate.same_sector else 0.0,
+        "demand": demand_size(candidate.demand_usd, candidate.growth_pct),
+        "requirements": requirements_met(candidate),
+        "freshness": math.exp(-max(candidate.age_days, 0) / 90),
+        "verified": 1.0 if candidate.verified else 0.0,
+    }
+
+
+def score(candidate: Candidate, weights: Weights) -> tuple[float, dict[str, float]]:
+    """The 0-100 score of a candidate and its components; 0 when it must never match."""
+    parts = components(candidate)
+    if parts["direction"] == 0.0 or parts["product"] == 0.0:
+        return 0.0, parts  # never demand in the firm's own country; never an unrelated product
+    total = sum(getattr(weights, name) for name in COMPONENTS) or 1.0
+    value = 100 * sum(getattr(weights, name) * parts[name] for name in COMPONENTS) / total
+    if candidate.similar_dismissed:
+        value *= weights.dismissal_penalty
+    return round(value, 2), {name: round(v, 3) for name, v in parts.items()}

@@ -1,0 +1,89 @@
+"""The score, component by component, without a database."""
+
+import pytest
+
+from opportunities.matching.scoring import Candidate, Weights, demand_size, product_fit, score
+
+W = Weights()
+
+
+@pytest.mark.parametrize(
+    ("firm", "other", "fit"),
+    [
+        ("080610", "080610", 1.0),
+        ("0806", "0806", 1.0),
+        ("080610", "0806", 0.7),
+        ("080610", "080620", 0.7),
+        ("080610", "0810", 0.3),
+        ("080610", "3305", 0.0),
+    ],
+)
+def test_product_fit_follows_the_hs_tree(firm, other, fit):
+    assert product_fit(firm, other) == fit
+
+
+def candidate(**changes) -> Candidate:
+    base = {
+        "firm_code": "080610",
+        "other_code": "0806",
+        "firm_country": "PE",
+        "market_country": "MX",
+        "demand_usd": 300e6,
+        "growth_pct": 5.0,
+    }
+    return Candidate(**{**base, **changes})
+
+
+def test_a_firm_never_matches_demand_in_its_own_country():
+    assert score(candidate(market_country="PE"), W)[0] == 0
+
+
+def test_an_unrelated_product_never_matches():
+    assert score(candidate(other_code="3305"), W)[0] == 0
+
+
+def test_the_closer_the_product_the_higher_the_score():
+    exact, heading, chapter = (
+        score(candidate(other_code=c), W)[0] for c in ("080610", "080620", "0810")
+    )
+    assert exact > heading > chapter > 0
+
+
+def test_bigger_and_growing_demand_scores_higher():
+    assert demand_size(1e9, 10) > demand_size(1e9, -10) > demand_size(1e6, 0)
+    assert 0 <= demand_size(1e13, 100) <= 1
+
+
+def test_required_certifications_the_firm_holds_raise_the_score():
+    required = frozenset({"haccp"})
+    certified = score(
+        candidate(required_certifications=required, firm_certifications=frozenset({"haccp"})), W
+    )[0]
+    uncertified = score(candidate(required_certifications=required), W)[0]
+    assert certified > uncertified
+
+
+def test_a_dismissed_similar_match_lowers_the_score_by_the_penalty():
+    normal = score(candidate(), W)[0]
+    assert score(candidate(similar_dismissed=True), W)[0] == pytest.approx(normal * 0.5, abs=0.01)
+
+
+def test_weights_edited_by_staff_change_the_score():
+    product_only = Weights(
+        product=1, direction=0, sector=0, demand=0, requirements=0, freshness=0, verified=0
+    )
+    assert score(candidate(other_code="080620"), product_only)[0] == pytest.approx(70.0)
+
+
+def test_components_are_named_and_between_zero_and_one():
+    value, parts = score(candidate(same_sector=True, age_days=30), W)
+    assert set(parts) == {
+        "product",
+        "direction",
+        "sector",
+        "demand",
+        "requirements",
+        "freshness",
+        "verified",
+    }
+    assert all(0 <= v <= 1 for v in parts.values()) and 0 < value <= 100
