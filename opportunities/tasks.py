@@ -2,19 +2,19 @@
 
 from celery import shared_task
 
-from opportunities import demand, notifications, services
-
-
-@shared_task(acks_late=True)
-def send_outbox() -> int:
-    """Send queued emails from the outbox."""
-    return notifications.send_queued()
+from opportunities import demand, services
 
 
 @shared_task(acks_late=True)
 def regenerate_demand() -> dict[str, int]:
-    """Recompute market-demand opportunities from the trade statistics (idempotent)."""
-    return demand.regenerate()
+    """Recompute market-demand opportunities, then rematch the companies they touch."""
+    from django.db import transaction
+
+    from opportunities.matching import tasks as matching
+
+    counts = demand.regenerate()
+    transaction.on_commit(matching.full_rematch.delay)
+    return counts
 
 
 @shared_task(acks_late=True)

@@ -217,6 +217,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "opportunities.matching.tasks.full_rematch",
         "schedule": crontab(hour=3, minute=0),
     },
+    "follow-up-interests": {
+        "task": "opportunities.matching.tasks.follow_up_interests",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "outbox-sweep": {
+        "task": "opportunities.notifications.tasks.sweep_outbox",
+        "schedule": 5 * 60,
+    },
+    "daily-digests": {
+        "task": "opportunities.notifications.tasks.send_digests",
+        "schedule": crontab(hour=8, minute=0),
+        "args": ["daily"],
+    },
+    "weekly-digests": {
+        "task": "opportunities.notifications.tasks.send_digests",
+        "schedule": crontab(hour=8, minute=30, day_of_week=1),
+        "args": ["weekly"],
+    },
     "close-expired-requests": {
         "task": "opportunities.tasks.close_expired_requests",
         "schedule": 15 * 60,

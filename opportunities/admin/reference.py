@@ -30,3 +30,15 @@ class SectorAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "is_highlighted"]
     search_fields = ["slug", "name_es", "name_en"]
     inlines = [SectorCodeInline]
+
+    def save_related(self, request, form, formsets, change):
+        """After a sector's headings change, rematch the companies trading in them."""
+        before = set(form.instance.codes.values_list("code", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.codes.values_list("code", flat=True))
+        if changed := sorted(before ^ after):
+            from django.db import transaction
+
+            from opportunities.matching import tasks
+
+            transaction.on_commit(lambda: tasks.rematch_affected.delay(changed))

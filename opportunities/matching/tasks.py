@@ -66,3 +66,11 @@ def finish_full_rematch(written: list[int], run_id: int) -> int:
     run.matches_written = sum(written)
     run.save(update_fields=["finished_at", "duration_s", "matches_written"])
     return run.matches_written
+
+
+@shared_task(acks_late=True)
+def follow_up_interests() -> dict[str, int]:
+    """Send the 7-day reminders and the 30-day outcome questions (Celery beat, daily)."""
+    from opportunities.matching import interests
+
+    return {"reminders": interests.send_reminders(), "outcomes": interests.ask_outcomes()}

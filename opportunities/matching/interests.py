@@ -1,0 +1,142 @@
+"""Expressions of interest ("me interesa"), their answers, reminders and outcomes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from opportunities.models import Interest, Match
+from opportunities.notifications import enqueue_email
+
+REMINDER_AFTER = timedelta(days=7)
+OUTCOME_AFTER = timedelta(days=30)
+
+
+@transaction.atomic
+def express_interest(
+    *, company, user, opportunity=None, target_company=None, message: str = ""
+) -> Interest:
+    """Record the company's interest once; tell the other side (a buyer, or a company)."""
+    if (opportunity is None) == (target_company is None):
+        raise ValidationError(_("Choose an opportunity or a company."))
+    if target_company is not None and target_company.pk == company.pk:
+        raise ValidationError(_("A company cannot express interest in itself."))
+    lookup = {"opportunity": opportunity} if opportunity else {"target_company": target_company}
+    interest, created = Interest.objects.get_or_create(
+        company=company, **lookup, defaults={"user": user, "message": message[:1000]}
+    )
+    if opportunity is not None:
+        Match.objects.filter(company=company, opportunity=opportunity).update(
+            status=Match.Status.INTERESTED
+        )
+    else:
+        Match.objects.filter(company=company, counterpart=target_company).update(
+            status=Match.Status.INTERESTED
+        )
+    other = target_company or (opportunity.company if opportunity.kind == "request" else None)
+    if created and other is not None:
+        _email_members(
+            other,
+            "interest-received",
+            interest,
+            {"from": company.display_name, "message": interest.message},
+        )
+    return interest
+
+
+@transaction.atomic
+def answer_interest(*, interest: Interest, company, accept: bool, reason: str = "") -> Interest:
+    """The other side accepts or declines, with a short reason; the interested firm is told."""
+    if company.pk != _receiver(interest).pk:
+        raise PermissionDenied(_("Only the company that received the interest can answer it."))
+    interest.status = Interest.Status.ACCEPTED if accept else Interest.Status.DECLINED
+    interest.answer_reason, interest.answered_at = reason[:300], timezone.now()
+    interest.save(update_fields=["status", "answer_reason", "answered_at"])
+    _email_members(
+        interest.company,
+        "interest-answered",
+        interest,
+        {"accepted": accept, "reason": interest.answer_reason, "by": company.display_name},
+    )
+    return interest
+
+
+@transaction.atomic
+def record_outcome(*, interest: Interest, company, outcome: str, note: str = "") -> Interest:
+    """Either side says whether the introduction led to business."""
+    if company.pk not in (interest.company_id, _receiver(interest).pk):
+        raise PermissionDenied(_("Only the two companies involved can say how it went."))
+    interest.outcome, interest.outcome_note = outcome, note[:300]
+    interest.save(update_fields=["outcome", "outcome_note"])
+    return interest
+
+
+def send_reminders(now=None) -> int:
+    """Remind the receiving side of interests unanswered for a week (once)."""
+    now = now or timezone.now()
+    due = Interest.objects.filter(
+        status=Interest.Status.PENDING,
+        reminder_sent_at__isnull=True,
+        created_at__lte=now - REMINDER_AFTER,
+    )
+    count = 0
+    for interest in due.select_related("company", "opportunity__company", "target_company"):
+        with transaction.atomic():
+            receiver = _receiver(interest)
+            if receiver is not None:
+                _email_members(
+                    receiver, "interest-reminder", interest, {"from": interest.company.display_name}
+                )
+            Interest.objects.filter(pk=interest.pk).update(reminder_sent_at=now)
+            count += 1
+    return count
+
+
+def ask_outcomes(now=None) -> int:
+    """Thirty days after an accepted interest, ask both sides whether it led to business."""
+    now = now or timezone.now()
+    due = Interest.objects.filter(
+        status=Interest.Status.ACCEPTED,
+        outcome_asked_at__isnull=True,
+        answered_at__lte=now - OUTCOME_AFTER,
+    )
+    count = 0
+    for interest in due.select_related("company", "opportunity__company", "target_company"):
+        with transaction.atomic():
+            for side in (interest.company, _receiver(interest)):
+                _email_members(side, "interest-outcome", interest, {})
+            Interest.objects.filter(pk=interest.pk).update(outcome_asked_at=now)
+            count += 1
+    return count
+
+
+def _receiver(interest: Interest):
+    if interest.target_company_id:
+        return interest.target_company
+    return interest.opportunity.company if interest.opportunity_id else None
+
+
+def _email_members(company, template: str, interest: Interest, extra: dict) -> None:
+    if company is None:
+        return
+    for membership in company.memberships.select_related("user"):
+        user = membership.user
+        with translation.override(user.language):
+            link = settings.SITE_URL.rstrip("/") + reverse("opportunities:interests")
+        enqueue_email(
+            key=f"{template}:{interest.pk}:{user.pk}",
+            to_email=user.email,
+            user=user,
+            template=template,
+            language=user.language,
+            context={
+                "company": company.display_name,
+                "link": link,
+                "subject": interest.opportunity.title if interest.opportunity_id else "",
+                **extra,
+            },
+        )
