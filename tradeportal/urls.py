@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("companies/", include("companies.urls")),
+    path("notifications/", include("opportunities.notifications.urls")),
     path("", include("opportunities.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,
