@@ -1,12 +1,18 @@
 from django.urls import path
 
 from opportunities import views
+from opportunities.matching import views as matching
 
 app_name = "opportunities"
 
 urlpatterns = [
     path("opportunities/", views.browse, name="browse"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="detail"),
+    path("opportunities/<int:pk>/interest/", matching.opportunity_interest, name="interest"),
+    path("dashboard/", matching.dashboard, name="dashboard"),
+    path("dashboard/matches/<int:pk>/<slug:action>/", matching.match_action, name="match_action"),
+    path("interests/", matching.interests, name="interests"),
+    path("interests/<int:pk>/<slug:action>/", matching.interest_action, name="interest_action"),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/new/", views.request_form, name="request_new"),
     path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),

@@ -1,0 +1,125 @@
+"""The company dashboard and the "me interesa" flow."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from opportunities.matching import interests
+from opportunities.models import Interest, Match, OutboxEmail
+from tests.factories import (
+    CompanyFactory,
+    MatchFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller(client):
+    company = CompanyFactory(region__code="PE-LIM", legal_name="Uvas del Sur S.A.C.")
+    user = MembershipFactory(company=company).user
+    client.force_login(user)
+    return company
+
+
+@pytest.fixture
+def request_match(seller):
+    buyer = CompanyFactory(region__code="MX-CMX", legal_name="Supermercados del Centro")
+    MembershipFactory(company=buyer, user=UserFactory(email="compras@super.mx"))
+    opportunity = OpportunityFactory(
+        kind="request",
+        company=buyer,
+        market_country="MX",
+        title="Uva red globe",
+        hs_code__code="080610",
+        deadline=timezone.now() + timedelta(days=20),
+    )
+    reasons = [
+        {"key": "buyer_request", "params": {"buyer": "Supermercados del Centro", "code": "080610"}}
+    ]
+    return MatchFactory(company=seller, opportunity=opportunity, score=88, reasons=reasons)
+
+
+def test_the_dashboard_ranks_matches_and_explains_them(client, seller, request_match):
+    MatchFactory(company=seller, score=40, opportunity__hs_code__code="0810")
+    MatchFactory(company=seller, score=95, is_stale=True)
+    body = client.get("/dashboard/").content.decode()
+    page = client.get("/dashboard/").context["page"]
+    assert [m.score for m in page] == [88, 40]
+    assert "Supermercados del Centro quiere comprar" in body
+
+
+def test_new_matches_since_the_last_visit_are_highlighted(client, seller, request_match):
+    assert "match-new" in client.get("/dashboard/").content.decode()
+    assert "match-new" not in client.get("/dashboard/").content.decode()
+
+
+def test_a_dismissed_match_leaves_the_list_and_can_be_restored(client, seller, request_match):
+    client.post(f"/dashboard/matches/{request_match.pk}/dismiss/")
+    assert not client.get("/dashboard/").context["page"].object_list
+    assert len(client.get("/dashboard/", {"show": "dismissed"}).context["page"]) == 1
+    client.post(f"/dashboard/matches/{request_match.pk}/restore/")
+    assert Match.objects.get(pk=request_match.pk).status == Match.Status.SEEN
+
+
+def test_interest_in_a_buyer_request_tells_the_buyer_once(client, seller, request_match):
+    client.post(f"/dashboard/matches/{request_match.pk}/interested/")
+    client.post(f"/opportunities/{request_match.opportunity_id}/interest/")
+    assert Interest.objects.count() == 1
+    assert Match.objects.get(pk=request_match.pk).status == Match.Status.INTERESTED
+    email = OutboxEmail.objects.get(template="interest-received")
+    assert email.to_email == "compras@super.mx" and email.context["from"] == "Uvas del Sur S.A.C."
+
+
+def test_the_buyer_accepts_with_a_reason_and_the_seller_is_told(client, seller, request_match):
+    client.post(f"/dashboard/matches/{request_match.pk}/interested/")
+    interest = Interest.objects.get()
+    client.force_login(request_match.opportunity.company.memberships.get().user)
+    client.post(f"/interests/{interest.pk}/accept/", {"reason": "Envíen muestras"})
+    interest.refresh_from_db()
+    assert (
+        interest.status == Interest.Status.ACCEPTED and interest.answer_reason == "Envíen muestras"
+    )
+    assert OutboxEmail.objects.filter(template="interest-answered").exists()
+
+
+def test_the_interested_side_cannot_answer_its_own_interest(client, seller, request_match):
+    client.post(f"/dashboard/matches/{request_match.pk}/interested/")
+    interest = Interest.objects.get()
+    client.post(f"/interests/{interest.pk}/accept/")
+    assert Interest.objects.get().status == Interest.Status.PENDING
+
+
+def test_a_week_without_answer_sends_one_reminder_and_a_month_after_asks_the_outcome(
+    seller, request_match
+):
+    interest = interests.express_interest(
+        company=seller, user=None, opportunity=request_match.opportunity
+    )
+    Interest.objects.filter(pk=interest.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert interests.send_reminders() == 1 and interests.send_reminders() == 0
+    assert OutboxEmail.objects.filter(template="interest-reminder").count() == 1
+    Interest.objects.filter(pk=interest.pk).update(
+        status="accepted", answered_at=timezone.now() - timedelta(days=31)
+    )
+    assert interests.ask_outcomes() == 1
+    assert OutboxEmail.objects.filter(template="interest-outcome").count() == 2  # both sides
+
+
+def test_another_companys_match_cannot_be_touched(client, seller):
+    other = MatchFactory(company=CompanyFactory(region__code="MX-CMX"))
+    assert client.post(f"/dashboard/matches/{other.pk}/dismiss/").status_code == 404
+    assert Match.objects.get(pk=other.pk).status == Match.Status.NEW
+
+
+def test_the_dashboard_uses_a_bounded_number_of_queries(
+    client, seller, request_match, django_assert_max_num_queries
+):
+    for _ in range(15):
+        MatchFactory(company=seller, reasons=request_match.reasons)
+    with django_assert_max_num_queries(12):
+        client.get("/dashboard/")
