@@ -154,7 +154,11 @@ def test_market_demand_is_regenerated_once_the_import_commits(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
-    assert len(callbacks) == 1
+    # First the demand is regenerated, then (after that commits) the companies are rematched.
+    assert [callback.__self__.name for callback in callbacks] == [
+        "opportunities.tasks.regenerate_demand",
+        "opportunities.matching.tasks.full_rematch",
+    ]
     from opportunities.models import Opportunity
 
     assert Opportunity.objects.filter(kind="demand", market_country="PE", hs_code="8528").exists()
