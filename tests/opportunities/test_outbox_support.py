@@ -3,6 +3,7 @@ and a real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from datetime import timedelta
@@ -74,6 +75,7 @@ class Inbox:
 
 def smtp_server(delay: float = 0.0) -> tuple[Controller, Inbox]:
     """Start aiosmtpd on 127.0.0.1 on a free port; the caller stops it."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     inbox = Inbox(delay)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
