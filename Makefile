@@ -93,5 +93,13 @@ messages: install
 bench-import: install services
 	$(TEST_ENV) $(PY) bench/bench_import.py
 
+## bench-match: full rematch of 100,000 companies x 20,000 opportunities with real workers
+bench-match: install services
+	$(TEST_ENV) $(PY) bench/bench_match.py
+
+## bench-mail: digests for 20,000 companies through a local SMTP server (emails/s, drain time)
+bench-mail: install services
+	$(TEST_ENV) $(PY) bench/bench_mail.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
