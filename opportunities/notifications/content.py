@@ -51,7 +51,7 @@ def match_title(match: Match) -> str:
 def match_link(match: Match, language: str) -> str:
     if match.opportunity_id:
         return site_url("opportunities:detail", language, pk=match.opportunity_id)
-    return site_url("home", language)
+    return site_url("opportunities:dashboard", language)
 
 
 def match_items(matches: list[Match], language: str) -> list[dict]:

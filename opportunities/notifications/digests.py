@@ -37,7 +37,7 @@ def digest_email(membership, matches: list, total: int, period: str) -> OutboxEm
             "matches": content.match_items(matches, language),
             "total": total,
             "more": max(total - len(matches), 0),
-            "matches_url": content.site_url("home", language),
+            "matches_url": content.site_url("opportunities:dashboard", language),
             **content.unsubscribe_links(membership.id, language),
         },
     )

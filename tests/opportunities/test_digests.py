@@ -91,3 +91,16 @@ def test_every_member_of_the_company_gets_their_own_digest_in_their_language():
     assert digests.queue_digests("daily") == 2
     languages = dict(OutboxEmail.objects.values_list("to_email", "language"))
     assert languages == {es.user.email: "es", en.user.email: "en"}
+
+
+def test_a_long_digest_shows_the_best_matches_and_links_to_the_rest(settings):
+    settings.SITE_URL = "https://tradeportal.example"
+    membership = member("daily")
+    for score in range(60, 60 + digests.DIGEST_MAX_ITEMS + 3):
+        match(membership.company, score, title=f"Demanda {score}")
+    assert digests.queue_digests("daily") == 1
+    send_queued()
+    [message] = mail.outbox
+    assert "18 nuevas coincidencias" in message.subject
+    assert "Demanda 77" in message.body and "Demanda 60" not in message.body
+    assert "Y 3 más en el sitio: https://tradeportal.example/dashboard/" in message.body
