@@ -54,9 +54,14 @@ def match_link(match: Match, language: str) -> str:
     return site_url("opportunities:dashboard", language)
 
 
-def match_items(matches: list[Match], language: str) -> list[dict]:
+def product_names(matches: list[Match]) -> dict:
+    """The HS codes the reasons of these matches name, in one query."""
+    return match_reasons.product_names([m.reasons or [] for m in matches])
+
+
+def match_items(matches: list[Match], language: str, names: dict | None = None) -> list[dict]:
     """JSON-ready items for a template: rendered in `language` when the email is queued."""
-    names = match_reasons.product_names([m.reasons or [] for m in matches])
+    names = product_names(matches) if names is None else names
     items = []
     with translation.override(language):
         for match in matches:

@@ -22,7 +22,7 @@ def period_of(frequency: str, now) -> str:
     return local.date().isoformat()
 
 
-def digest_email(membership, matches: list, total: int, period: str) -> OutboxEmail:
+def digest_email(membership, matches: list, total: int, period: str, names=None) -> OutboxEmail:
     user = membership.user
     language = user.language or "es"
     return OutboxEmail(
@@ -34,7 +34,7 @@ def digest_email(membership, matches: list, total: int, period: str) -> OutboxEm
         context={
             "company": str(membership.company),
             "frequency": membership.notify_frequency,
-            "matches": content.match_items(matches, language),
+            "matches": content.match_items(matches, language, names),
             "total": total,
             "more": max(total - len(matches), 0),
             "matches_url": content.site_url("opportunities:dashboard", language),
@@ -59,13 +59,14 @@ def queue_digests(frequency: str, now=None, chunk: int = 500) -> int:
                 .select_for_update(of=("self",), skip_locked=True)
             )
             rows, told = [], []
+            new = selectors.new_matches_for_many(memberships)
+            names = content.product_names([m for found in new.values() for m in found])
             for membership in memberships:
-                new = selectors.new_matches_for(membership)
-                top = list(new[:DIGEST_MAX_ITEMS])
-                if not top:
+                found = new[membership.id]
+                if not found:
                     continue
-                total = len(top) if len(top) < DIGEST_MAX_ITEMS else new.count()
-                rows.append(digest_email(membership, top, total, period))
+                top = found[:DIGEST_MAX_ITEMS]
+                rows.append(digest_email(membership, top, len(found), period, names))
                 told.append(membership.id)
             queued += enqueue_many(rows)
             Membership.objects.filter(id__in=told).update(last_digest_at=now)

@@ -1,5 +1,7 @@
 """Reads of the notifications: who gets what, and the matches they have not been told about."""
 
+from collections import defaultdict
+
 from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -34,3 +36,32 @@ def new_matches_for(membership: Membership) -> QuerySet[Match]:
         .select_related("opportunity", "counterpart")
         .order_by("-score", "id")
     )
+
+
+def new_matches_for_many(memberships: list[Membership]) -> dict[int, list[Match]]:
+    """`new_matches_for` of many memberships in one query: membership id -> matches, best first."""
+    if not memberships:
+        return {}
+    since = {m.id: m.last_digest_at or m.created_at for m in memberships}
+    matches = (
+        Match.objects.filter(
+            company_id__in={m.company_id for m in memberships},
+            is_stale=False,
+            created_at__gt=min(since.values()),
+            score__gte=min(m.notify_min_score for m in memberships),
+        )
+        .exclude(status=Match.Status.DISMISSED)
+        .select_related("opportunity", "counterpart")
+        .order_by("-score", "id")
+    )
+    by_company: dict[int, list[Match]] = defaultdict(list)
+    for match in matches:
+        by_company[match.company_id].append(match)
+    return {
+        m.id: [
+            match
+            for match in by_company[m.company_id]
+            if match.created_at > since[m.id] and match.score >= m.notify_min_score
+        ]
+        for m in memberships
+    }
