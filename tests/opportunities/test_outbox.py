@@ -151,3 +151,30 @@ def test_staff_see_the_outbox_by_status_and_can_resend_a_failed_email(client):
     assert email.status == OutboxEmail.Status.QUEUED and email.attempts == 0
     assert outbox.send_queued() == 1
     assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [email.message_id]
+
+
+def test_beat_runs_the_digests_and_the_sweep_and_celery_never_drops_a_killed_task(settings):
+    from tradeportal.celery import app
+
+    schedule = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in ("send_digests", "sweep_outbox"):
+        assert f"opportunities.notifications.tasks.{name}" in app.tasks
+    digests = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("digests")]
+    assert sorted(e["args"][0] for e in digests) == ["daily", "weekly"]
+    assert "opportunities.notifications.tasks.sweep_outbox" in schedule
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_TASK_TIME_LIMIT < visibility <= 3600
+    assert outbox.STALE_CLAIM.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_sweep_task_requeues_and_sends_what_a_dead_worker_left():
+    from opportunities.notifications import tasks
+
+    email = queue("left-behind")
+    outbox.claim(1)
+    OutboxEmail.objects.filter(id=email.id).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert tasks.sweep_outbox.delay().get() == 1
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
+    assert len(mail.outbox) == 1
