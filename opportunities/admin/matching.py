@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from opportunities.matching import health
 from opportunities.models import Interest, Match, MatchingRun, MatchingSettings
 
 
@@ -38,3 +39,10 @@ class MatchingSettingsAdmin(admin.ModelAdmin):
 class MatchingRunAdmin(admin.ModelAdmin):
     list_display = ["kind", "started_at", "duration_s", "companies", "matches_written", "error"]
     list_filter = ["kind"]
+    change_list_template = "admin/opportunities/matchingrun/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """The runs, headed by the matching health report."""
+        return super().changelist_view(
+            request, extra_context={**(extra_context or {}), "health": health.report()}
+        )

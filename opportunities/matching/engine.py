@@ -347,6 +347,10 @@ def write(company_ids: list[int], rows: list[tuple]) -> int:
         and (company, counterpart) not in kept_counterparts
     ]
     Match.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
+    # Instant emails commit or roll back together with the matches they announce.
+    from opportunities.notifications.instant import queue_match_emails
+
+    queue_match_emails(company_ids=company_ids)
     return len(matches)
 
 

@@ -39,17 +39,17 @@ def rematch_chunk(company_ids: list[int]) -> int:
 
 
 @shared_task(acks_late=True)
-def full_rematch() -> int:
-    """Rematch every company in parallel chunks (a chord; scheduled nightly by Celery beat)."""
+def full_rematch(chunk: int = engine.CHUNK) -> int:
+    """Rematch every company in parallel chunks of `chunk` companies (a chord; nightly by beat)."""
     from companies.models import Company
     from opportunities.models import MatchingRun
 
     ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
-    chunks = [ids[i : i + engine.CHUNK] for i in range(0, len(ids), engine.CHUNK)]
+    chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
     run = MatchingRun.objects.create(kind=MatchingRun.Kind.FULL, companies=len(ids))
     if not chunks:
         return finish_full_rematch([], run.pk)
-    chord(rematch_chunk.s(chunk) for chunk in chunks)(finish_full_rematch.s(run.pk))
+    chord(rematch_chunk.s(part) for part in chunks)(finish_full_rematch.s(run.pk))
     return run.pk
 
 
