@@ -210,8 +210,13 @@ def opportunity_reasons(firm: Firm, code: str, opportunity, candidate: Candidate
     return reasons
 
 
-def counterpart_matches(firms: dict[int, Firm], weights: Weights) -> dict[int, dict]:
-    """Supplier firms whose exports meet buyer firms' imports, across the two countries."""
+def counterpart_matches(firms: dict[int, Firm], weights: Weights, keep: int) -> dict[int, dict]:
+    """Supplier firms whose exports meet buyer firms' imports, across the two countries.
+
+    Counterparts are indexed by direction, country and HS prefix (6, 4, 2 digits) and visited
+    closest product first, stopping once `keep` undismissed ones are found for a product: the
+    score of a counterpart only falls with the product's distance, so the rest cannot rank in the
+    best `keep` (bounded work per firm however popular the chapter)."""
     from companies.models import Company, CompanyProduct
 
     chapters = {code[:2] for firm in firms.values() for code in (*firm.exports, *firm.imports)}
@@ -226,9 +231,10 @@ def counterpart_matches(firms: dict[int, Firm], weights: Weights) -> dict[int, d
         "company__legal_name",
         "company__trade_name",
     )
-    by_chapter = defaultdict(list)
+    index = defaultdict(list)
     for row in others:
-        by_chapter[row[1][:2]].append(row)
+        for prefix in {row[1][:6], row[1][:4], row[1][:2]}:
+            index[(row[2], row[3], prefix)].append(row)
     result: dict[int, dict] = defaultdict(dict)
     for firm in firms.values():
         for side, wanted, role in (
@@ -236,11 +242,21 @@ def counterpart_matches(firms: dict[int, Firm], weights: Weights) -> dict[int, d
             (firm.imports, "export", "supplier"),
         ):
             for code in side:
-                for pk, other_code, direction, country, legal, trade in by_chapter.get(
-                    code[:2], ()
-                ):
-                    if direction != wanted or country == firm.country or pk == firm.pk:
+                seen, found = set(), 0
+                rows = (
+                    row
+                    for country in ("MX", "PE")
+                    if country != firm.country
+                    for prefix in dict.fromkeys((code, code[:4], code[:2]))
+                    for row in index.get((wanted, country, prefix), ())
+                )
+                for pk, other_code, _direction, country, legal, trade in rows:
+                    if found >= keep:
+                        break
+                    if pk == firm.pk or (pk, other_code) in seen:
                         continue
+                    seen.add((pk, other_code))
+                    found += other_code[:4] not in firm.dismissed_headings
                     candidate = Candidate(
                         firm_code=code,
                         other_code=other_code,
@@ -280,7 +296,7 @@ def match_companies(company_ids) -> int:
     firms = load_firms(company_ids)
     chapters = {code[:2] for firm in firms.values() for code in firm.exports}
     opportunities = load_opportunities(chapters)
-    counterparts = counterpart_matches(firms, weights)
+    counterparts = counterpart_matches(firms, weights, keep)
     now = timezone.now()
     rows = []
     for firm in firms.values():
