@@ -12,6 +12,7 @@ import random
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -65,7 +66,7 @@ def generate() -> None:
                 is_demo=True,
             )
         )
-        products.append((exports + [headings[hash(name) % 300]], imports))
+        products.append(([*exports, headings[zlib.crc32(name.encode()) % 300]], imports))
     Company.objects.bulk_create(batch, batch_size=5000)
     rows = [
         CompanyProduct(company=c, hs_code_id=code, direction=d)
