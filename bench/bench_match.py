@@ -196,6 +196,8 @@ def main() -> None:
         started = time.perf_counter()
         run_id = tasks.full_rematch.delay().get(timeout=3600)
         while not MatchingRun.objects.get(pk=run_id).finished_at:
+            if time.perf_counter() - started > 3600:
+                sys.exit("bench-match: the full rematch did not finish within an hour")
             time.sleep(0.2)
         full = time.perf_counter() - started
         run = MatchingRun.objects.get(pk=run_id)
