@@ -101,5 +101,9 @@ bench-match: install services
 bench-mail: install services
 	$(TEST_ENV) $(PY) bench/bench_mail.py
 
+## bench-web: browse and opportunity pages under gunicorn with 20,000 opportunities, 2M trade rows
+bench-web: install services
+	$(TEST_ENV) $(PY) bench/bench_web.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

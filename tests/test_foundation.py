@@ -46,3 +46,9 @@ def test_a_task_sent_through_redis_is_run_by_a_real_worker(celery_worker_process
     result = ping.apply_async(queue=celery_worker_process.queue)
     assert result.get(timeout=30) == "pong"
     assert result.successful()
+
+
+def test_robots_txt_keeps_crawlers_out_of_private_pages(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    assert "Disallow: /dashboard/" in response.content.decode()

@@ -8,6 +8,7 @@ from tradeportal import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

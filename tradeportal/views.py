@@ -1,6 +1,6 @@
 """Site-wide pages: the home page and the health endpoint."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -25,3 +25,17 @@ def health(request):
     report = health_checks.check_all()
     status = 200 if report["database"]["ok"] else 503
     return JsonResponse(report, status=status)
+
+
+def robots_txt(request):
+    """Tell crawlers what to skip (accounts, private pages, the API)."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /en/accounts/",
+        "Disallow: /companies/mine/",
+        "Disallow: /dashboard/",
+        "Disallow: /api/",
+        "Allow: /",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
