@@ -1,0 +1,355 @@
+"""The authorisation matrix: every route with an object in its URL, tried by each kind of visitor.
+
+The URLconf is walked, not listed by hand: a route with a parameter that has no entry in ROUTES
+(or that the admin rule does not cover) fails the test, so a new route cannot ship without a
+decision about who may reach it. For each route the test asks as an anonymous visitor, as a
+member of another company and as the owner, and checks what each kind of access promises:
+
+- private: anonymous → login page; another company's member → 404 (never a hint it exists);
+  the owner → served (200, or a redirect that is not to the login page);
+- public: served to everyone (published objects only);
+- signed in: any signed-in member may act (interest in a published opportunity); anonymous → login;
+- token: reached by a secret sent by email; a forged secret changes nothing and shows nothing;
+- admin: staff only; anonymous visitors and members who are not staff are sent to the admin login.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from companies.context_processors import SESSION_KEY
+from companies.models import Invitation, Membership, NotificationFrequency
+from opportunities.models import (
+    Interest,
+    MatchingRun,
+    MatchingSettings,
+    Opportunity,
+    OutboxEmail,
+)
+from opportunities.notifications.content import unsubscribe_token
+from tests.factories import (
+    CompanyFactory,
+    CompanyProductFactory,
+    HSCodeFactory,
+    HSSectionFactory,
+    MatchFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    RegionFactory,
+    SectorFactory,
+    TradeFlowFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+PASSWORD = "a-Strong-pass-123"  # the factories' password
+
+
+@dataclass
+class World:
+    """Two unrelated companies (the owner's and another), staff, and one object of every kind."""
+
+    owner: object
+    other: object
+    staff: object
+    company: object
+    objects: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world() -> World:
+    lima = RegionFactory(code="PE-LIM", country="PE", name="Lima", national_code="150000")
+    cdmx = RegionFactory(code="MX-CMX", country="MX", name="Ciudad de México", national_code="09")
+    owner, other = UserFactory(email="duena@uvas.pe"), UserFactory(email="otro@monitores.mx")
+    staff = UserFactory(email="staff@tradeportal.test", is_staff=True, is_superuser=True)
+    for user in (owner, other, staff):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    company = CompanyFactory(legal_name="Uvas del Sur S.A.C.", region=lima)
+    other_company = CompanyFactory(legal_name="Monitores del Norte S.A.", region=cdmx)
+    MembershipFactory(user=owner, company=company)
+    other_membership = MembershipFactory(user=other, company=other_company)
+    third = CompanyFactory(legal_name="Tercera S.A.", region=cdmx)
+
+    grapes = HSCodeFactory(code="0806")
+    product = CompanyProductFactory(company=company, hs_code=grapes)
+    demand = OpportunityFactory(market_country="MX", hs_code=grapes, title="Uvas para México")
+    buyer_request = OpportunityFactory(
+        kind=Opportunity.Kind.REQUEST, company=company, market_country="PE", hs_code=grapes
+    )
+    interest = Interest.objects.create(company=third, opportunity=buyer_request)
+    sector = SectorFactory(slug="agroindustria")
+    objects = {
+        "product": product,
+        "demand": demand,
+        "request": buyer_request,
+        "match": MatchFactory(company=company, opportunity=demand),
+        "interest": interest,
+        "sector": sector,
+        "invitation": Invitation.objects.create(
+            company=company, email="nueva@uvas.pe", token="invitation-secret-token"
+        ),
+        "owner_membership": Membership.objects.get(user=owner),
+        "other_membership": other_membership,
+        # One instance of every model the admin shows, keyed "app_label.modelname".
+        "companies.user": owner,
+        "companies.region": lima,
+        "companies.company": company,
+        "account.emailaddress": EmailAddress.objects.get(user=owner),
+        "auth.group": Group.objects.create(name="Moderadores"),
+        "sites.site": Site.objects.get_current(),
+        "opportunities.hssection": HSSectionFactory(),
+        "opportunities.hscode": grapes,
+        "opportunities.sector": sector,
+        "opportunities.tradeflow": TradeFlowFactory(hs_code=grapes),
+        "opportunities.opportunity": demand,
+        "opportunities.match": None,  # filled below
+        "opportunities.interest": interest,
+        "opportunities.matchingsettings": MatchingSettings.load(),
+        "opportunities.matchingrun": MatchingRun.objects.create(kind=MatchingRun.Kind.FULL),
+        "opportunities.outboxemail": OutboxEmail.objects.create(
+            key="matrix-test", to_email="duena@uvas.pe", template="emails/digest"
+        ),
+    }
+    objects["opportunities.match"] = objects["match"]
+    objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
+    objects["companies.invitation"] = objects["invitation"]
+    return World(owner=owner, other=other, staff=staff, company=company, objects=objects)
+
+
+# --- The kinds of access ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    kwargs: Callable[[World], dict]
+    method: str = "get"
+    data: Callable[[World], dict] = lambda world: {}
+
+
+class Private(Access):
+    """One company's object."""
+
+
+class Public(Access):
+    """A published object anyone may see."""
+
+
+class SignedIn(Access):
+    """Any signed-in company member may act on it."""
+
+
+@dataclass(frozen=True)
+class Token(Access):
+    """A secret from an email; `unchanged` says the forged secret had no effect."""
+
+    unchanged: Callable[[World], bool] = lambda world: True
+
+
+class NotAnObject:
+    """A parameter that names no object (a language, an app label, a catch-all)."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+
+ROUTES: dict[str, Access | NotAnObject] = {
+    "companies:detail": Public(lambda w: {"pk": w.company.pk}),
+    "companies:profile": Private(lambda w: {"pk": w.company.pk}),
+    "companies:setup": Private(lambda w: {"pk": w.company.pk, "step": 2}),
+    "companies:product_remove": Private(
+        lambda w: {"pk": w.company.pk, "product_id": w.objects["product"].pk}, method="post"
+    ),
+    "companies:member_action": Private(
+        lambda w: {"pk": w.company.pk, "action": "invite"},
+        method="post",
+        data=lambda w: {"email": "colega@uvas.pe"},
+    ),
+    "companies:accept_invitation": Token(
+        lambda w: {"token": "forged-invitation-token"},
+        method="post",
+        unchanged=lambda w: not Membership.objects.filter(user=w.other, company=w.company).exists(),
+    ),
+    "notifications:unsubscribe": Token(
+        lambda w: {"token": unsubscribe_token(w.objects["owner_membership"].pk) + "x"},
+        method="post",
+        unchanged=lambda w: (
+            Membership.objects.get(pk=w.objects["owner_membership"].pk).notify_frequency
+            != NotificationFrequency.NONE
+        ),
+    ),
+    "opportunities:detail": Public(lambda w: {"pk": w.objects["demand"].pk}),
+    "opportunities:sector": Public(lambda w: {"slug": w.objects["sector"].slug}),
+    "opportunities:interest": SignedIn(lambda w: {"pk": w.objects["demand"].pk}, method="post"),
+    "opportunities:match_action": Private(
+        lambda w: {"pk": w.objects["match"].pk, "action": "dismiss"}, method="post"
+    ),
+    "opportunities:interest_action": Private(
+        lambda w: {"pk": w.objects["interest"].pk, "action": "decline"},
+        method="post",
+        data=lambda w: {"reason": "Sin stock este mes"},
+    ),
+    "opportunities:request_edit": Private(lambda w: {"pk": w.objects["request"].pk}),
+    "opportunities:request_close": Private(
+        lambda w: {"pk": w.objects["request"].pk}, method="post"
+    ),
+    "account_confirm_email": Token(
+        lambda w: {"key": "forged-confirmation-key"},
+        method="post",
+        unchanged=lambda w: (
+            not EmailAddress.objects.filter(email="pendiente@uvas.pe").get().verified
+        ),
+    ),
+    "account_reset_password_from_key": Token(
+        lambda w: {"uidb36": user_pk_to_url_str(w.owner), "key": "forged-reset-key"},
+        method="post",
+        data=lambda w: {"password1": "Nueva-Clave-2026!", "password2": "Nueva-Clave-2026!"},
+        unchanged=lambda w: type(w.owner).objects.get(pk=w.owner.pk).check_password(PASSWORD),
+    ),
+    "admin:app_list": NotAnObject("an app label of the admin index"),
+    "admin/(?P<url>.*)$": NotAnObject("the admin's catch-all: unknown admin URLs"),
+    "^media/(?P<path>.*)$": NotAnObject("uploaded files, served this way only with DEBUG"),
+}
+
+
+# --- Walking the URLconf ------------------------------------------------------------------------
+
+
+def routes_with_parameters():
+    """(key, route, name) for every URL pattern whose URL carries a parameter."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                if namespace and inner:
+                    inner = f"{namespace}:{inner}"
+                yield from walk(
+                    pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace
+                )
+            elif isinstance(pattern, URLPattern) and pattern.pattern.regex.groupindex:
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+                route = prefix + str(pattern.pattern)
+                yield name or route, route, name
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def admin_model(route: str) -> str | None:
+    """The model ("app_label.modelname") of an admin route of one object, or None.
+
+    For example admin/companies/company/<path:object_id>/change/ gives companies.company.
+    """
+    parts = route.split("/")
+    if parts[:2] == ["admin", "r"] or len(parts) < 4:  # r/: view on site, tested on its own
+        return None
+    if parts[0] != "admin" or not ("object_id" in route or "<id>" in route):
+        return None
+    return f"{parts[1]}.{parts[2]}"
+
+
+def test_every_route_with_a_parameter_has_an_access_rule():
+    missing = [
+        key
+        for key, route, _name in routes_with_parameters()
+        if key not in ROUTES and not admin_model(route) and not key.startswith("admin:view_on_site")
+    ]
+    assert missing == [], f"routes with no entry in the authorisation matrix: {missing}"
+
+
+# --- Trying them --------------------------------------------------------------------------------
+
+
+def request(client, access: Access, world: World, url: str):
+    if access.method == "post":
+        return client.post(url, access.data(world))
+    return client.get(url)
+
+
+def as_user(client, user, world: World):
+    client.force_login(user)
+    company_id = Membership.objects.filter(user=user).values_list("company_id", flat=True).first()
+    if company_id:
+        session = client.session
+        session[SESSION_KEY] = company_id
+        session.save()
+    return client
+
+
+def served(response) -> bool:
+    location = response.headers.get("Location", "")
+    return response.status_code == 200 or (
+        response.status_code == 302 and not location.startswith((LOGIN, ADMIN_LOGIN))
+    )
+
+
+def sends_to(response, login: str) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(login)
+
+
+SITE_ROUTES = [key for key, rule in ROUTES.items() if isinstance(rule, Access)]
+
+
+@pytest.mark.parametrize("key", SITE_ROUTES)
+def test_site_routes_answer_each_kind_of_visitor_as_promised(key, world, client):
+    access = ROUTES[key]
+    url = reverse(key, kwargs=access.kwargs(world))
+    anonymous = request(client, access, world, url)
+
+    if isinstance(access, Public):
+        assert anonymous.status_code == 200, url
+        assert served(request(as_user(client, world.other, world), access, world, url)), url
+        return
+    if isinstance(access, Token):
+        if key == "account_confirm_email":
+            EmailAddress.objects.create(user=world.owner, email="pendiente@uvas.pe")
+        forged = request(as_user(client, world.other, world), access, world, url)
+        assert forged.status_code in (200, 302, 400, 404), url
+        assert "Uvas del Sur" not in forged.content.decode(), (
+            f"{url} shows the company to a stranger"
+        )
+        assert access.unchanged(world), f"{url} acted on a forged secret"
+        return
+
+    assert sends_to(anonymous, LOGIN), (
+        f"{url} answered {anonymous.status_code} to an anonymous visitor"
+    )
+    if isinstance(access, SignedIn):
+        assert served(request(as_user(client, world.other, world), access, world, url)), url
+        return
+    stranger = request(as_user(client, world.other, world), access, world, url)
+    assert stranger.status_code == 404, f"{url} answered {stranger.status_code} to another company"
+    owner = request(as_user(client, world.owner, world), access, world, url)
+    assert served(owner), f"{url} answered {owner.status_code} to its owner"
+
+
+ADMIN_MODELS: dict[str, list[str]] = {}
+for _key, _route, _name in routes_with_parameters():
+    if admin_model(_route):
+        ADMIN_MODELS.setdefault(admin_model(_route), []).append(_route)
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN_MODELS))
+def test_admin_object_pages_are_for_staff_only(model, world, client):
+    assert model in world.objects, f"add a {model} to the matrix's world"
+    pk = str(world.objects[model].pk)
+    for route in ADMIN_MODELS[model]:
+        url = "/" + route.replace("<path:object_id>", pk).replace("<id>", pk)
+        assert sends_to(client.get(url), ADMIN_LOGIN), url
+        assert sends_to(as_user(client, world.other, world).get(url), ADMIN_LOGIN), url
+        assert served(as_user(client, world.staff, world).get(url)), url
+        client.logout()
+
+
+def test_the_admins_view_on_site_redirect_is_for_staff_only(world, client):
+    url = reverse("admin:view_on_site", args=[1, world.company.pk])
+    assert sends_to(client.get(url), ADMIN_LOGIN)
+    assert sends_to(as_user(client, world.other, world).get(url), ADMIN_LOGIN)
