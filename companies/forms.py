@@ -8,6 +8,7 @@ from companies.models import Certification, Company, Direction, Membership, Regi
 from companies.taxid import clean_tax_id
 from opportunities.models import HSCode, Sector
 from tradeportal.i18n import Country
+from tradeportal.uploads import check_image
 
 LANGUAGE_CHOICES = [
     ("es", _("Spanish")),
@@ -18,7 +19,6 @@ LANGUAGE_CHOICES = [
     ("zh", _("Chinese")),
     ("qu", _("Quechua")),
 ]
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 LOGO_MAX_BYTES = 1024 * 1024
 
 
@@ -180,11 +180,10 @@ class CompanyProfileForm(forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "image"):  # a new upload, already opened by Pillow
-            if logo.image.format not in LOGO_FORMATS:
-                raise ValidationError(_("Upload a PNG, JPEG or WebP image."))
-            if logo.size > LOGO_MAX_BYTES:
-                raise ValidationError(_("The logo must be 1 MB or smaller."))
+        if logo:
+            check_image(
+                logo, max_bytes=LOGO_MAX_BYTES, too_big=_("The logo must be 1 MB or smaller.")
+            )
         return logo
 
 

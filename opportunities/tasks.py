@@ -21,3 +21,10 @@ def regenerate_demand() -> dict[str, int]:
 def close_expired_requests() -> int:
     """Close buyer requests past their deadline (scheduled by Celery beat)."""
     return services.close_expired_requests()
+
+
+@shared_task(acks_late=True)
+def import_trade_upload(upload_id: int) -> str:
+    """Import a file staff uploaded in the admin; the upload records the result or the reason
+    (with the line number) it was rejected. Running it again after it finished changes nothing."""
+    return services.import_trade_upload(upload_id)

@@ -31,6 +31,7 @@ from opportunities.models import (
     MatchingSettings,
     Opportunity,
     OutboxEmail,
+    TradeUpload,
 )
 from opportunities.notifications.content import unsubscribe_token
 from tests.factories import (
@@ -119,6 +120,9 @@ def world() -> World:
             key="matrix-test", to_email="duena@uvas.pe", template="emails/digest"
         ),
     }
+    objects["opportunities.tradeupload"] = TradeUpload.objects.create(
+        file="imports/baci.csv", format="baci", uploaded_by=staff
+    )
     objects["opportunities.match"] = objects["match"]
     objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
     objects["companies.invitation"] = objects["invitation"]

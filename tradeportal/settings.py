@@ -164,6 +164,9 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Trade data files staff upload in the admin (CSV, imported by a worker). Workers read them
+# from MEDIA_ROOT, which must be shared storage when workers run on other machines.
+TRADE_UPLOAD_MAX_BYTES = env.int("TRADE_UPLOAD_MAX_MB", default=1024) * 1024 * 1024
 
 # Market demand is published from these yearly import values (US$), nationally and per state.
 DEMAND_MIN_IMPORTS_USD = env.int("DEMAND_MIN_IMPORTS_USD", default=1_000_000)

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from opportunities.models import HSCode, HSSection, Sector, SectorCode
+from tradeportal.uploads import check_image
 
 
 @admin.register(HSSection)
@@ -23,8 +26,28 @@ class SectorCodeInline(admin.TabularInline):
     autocomplete_fields = ["hs_code"]
 
 
+SECTOR_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+class SectorForm(forms.ModelForm):
+    class Meta:
+        model = Sector
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields it shows
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image:
+            check_image(
+                image,
+                max_bytes=SECTOR_IMAGE_MAX_BYTES,
+                too_big=_("The image must be 2 MB or smaller."),
+            )
+        return image
+
+
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
+    form = SectorForm
     list_display = ["slug", "name_es", "name_en", "order", "is_active", "is_highlighted"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active", "is_highlighted"]

@@ -2,7 +2,7 @@ from .matching import Interest, Match, MatchingRun, MatchingSettings
 from .opportunity import Incoterm, Opportunity
 from .outbox import OutboxEmail
 from .reference import HSCode, HSSection, Sector, SectorCode
-from .trade import Flow, TradeDataset, TradeFlow
+from .trade import Flow, TradeDataset, TradeFlow, TradeUpload
 
 __all__ = [
     "Flow",
@@ -19,4 +19,5 @@ __all__ = [
     "SectorCode",
     "TradeDataset",
     "TradeFlow",
+    "TradeUpload",
 ]

@@ -1,5 +1,6 @@
 """Trade statistics: one model for DataMéxico, CEPII BACI, UN Comtrade and the article's figures."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -101,3 +102,55 @@ class TradeFlow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporter}-{self.partner} {self.flow} {self.hs_code_id} {self.year}"
+
+
+class TradeUpload(models.Model):
+    """A trade data file a staff member uploaded in the admin, imported by a worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    format = models.CharField(
+        _("format"),
+        max_length=12,
+        choices=[
+            (TradeDataset.Source.DATAMEXICO, "DataMéxico (CSV)"),
+            (TradeDataset.Source.BACI, "CEPII BACI (CSV)"),
+            (TradeDataset.Source.COMTRADE, "UN Comtrade (CSV)"),
+        ],
+    )
+    name = models.CharField(
+        _("dataset name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the file name. The same name replaces that dataset."),
+    )
+    version = models.CharField(_("version"), max_length=60, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    message = models.TextField(_("result"), blank=True)
+    dataset = models.ForeignKey(
+        TradeDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("trade data upload")
+        verbose_name_plural = _("trade data uploads")
+
+    def __str__(self) -> str:
+        return self.name or self.file.name.rsplit("/", 1)[-1]

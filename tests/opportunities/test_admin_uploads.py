@@ -1,0 +1,154 @@
+"""Files staff upload in the admin: trade data files and sector images, limited in size and type."""
+
+import io
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from PIL import Image
+
+from opportunities.models import Sector, TradeDataset, TradeFlow, TradeUpload
+from tests.factories import SectorFactory, UserFactory
+
+DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+pytestmark = pytest.mark.django_db
+
+BACI = b"""t,i,j,k,v,q
+2023,484,604,852852,1500.5,12.25
+2024,484,604,852852,2000.25,NA
+"""
+BACI_BAD_LINE_3 = b"""t,i,j,k,v,q
+2023,484,604,852852,1500.5,12.25
+2024,484,604,852852,mucho,NA
+"""
+
+
+@pytest.fixture
+def staff(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TRADEPORTAL_DATA_DIR = DATA
+    for command in ("import_hs", "import_regions"):
+        call_command(command, stdout=StringIO())
+    user = UserFactory(email="curadora@tradeportal.test", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def upload(client, name: str, content: bytes, fmt: str = "baci"):
+    return client.post(
+        "/admin/opportunities/tradeupload/add/",
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "format": fmt},
+    )
+
+
+def test_an_uploaded_file_is_imported_by_a_worker_and_the_upload_says_so(
+    client, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "baci_2024.csv", BACI)
+    assert response.status_code == 302
+    done = TradeUpload.objects.get()
+    assert done.status == TradeUpload.Status.DONE, done.message
+    assert done.uploaded_by == staff
+    assert done.dataset == TradeDataset.objects.get(name="baci_2024.csv", source="baci")
+    assert TradeFlow.objects.filter(dataset=done.dataset).count() == 2
+    assert "2 filas importadas (2023–2024)" in done.message
+    page = client.get(f"/admin/opportunities/tradeupload/{done.pk}/change/").content.decode()
+    assert "2 filas importadas" in page
+
+
+def test_a_file_with_a_bad_row_is_rejected_whole_with_its_line_number(
+    client, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "baci_2024.csv", BACI_BAD_LINE_3)
+    rejected = TradeUpload.objects.get()
+    assert rejected.status == TradeUpload.Status.REJECTED
+    assert "línea 3" in rejected.message and "no se escribió nada" in rejected.message.lower()
+    assert not TradeFlow.objects.exists() and not TradeDataset.objects.exists()
+
+
+def test_running_the_import_of_an_upload_twice_imports_it_once(
+    client, staff, django_capture_on_commit_callbacks
+):
+    from opportunities.tasks import import_trade_upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "baci_2024.csv", BACI)
+    assert import_trade_upload(TradeUpload.objects.get().pk) == "skipped"
+    assert TradeFlow.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("baci.xlsx", BACI, "Sube un archivo CSV (.csv)"),
+        ("baci.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "no es un archivo de texto"),
+        ("baci.csv", "t;i;j\n2024;484;604\n".encode("utf-16"), "no es un archivo de texto"),
+        ("baci.csv", b"t,i,j,k,v,q\n2024,484,604,852852,1,1\nPer\xfa\n", "codificado en UTF-8"),
+        ("baci.csv", b"t;i;j;k;v;q\n2024;484;604;852852;1;1\n", "la cabecera CSV"),
+    ],
+)
+def test_a_data_file_that_is_not_a_utf8_csv_is_refused_before_any_import(
+    client, staff, name, content, message
+):
+    response = upload(client, name, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not TradeUpload.objects.exists()
+
+
+def test_a_data_file_over_the_size_limit_is_refused(client, staff, settings):
+    settings.TRADE_UPLOAD_MAX_BYTES = 40
+    response = upload(client, "baci.csv", BACI)
+    assert "El archivo debe pesar 40\xa0bytes o menos" in response.content.decode()
+    assert not TradeUpload.objects.exists()
+
+
+def test_staff_cannot_edit_an_upload_after_the_fact(client, staff):
+    done = TradeUpload.objects.create(file="imports/x.csv", format="baci", status="done")
+    response = client.post(
+        f"/admin/opportunities/tradeupload/{done.pk}/change/", {"format": "comtrade"}
+    )
+    assert response.status_code == 403
+    done.refresh_from_db()
+    assert done.format == "baci"
+
+
+def image(fmt: str, size=(40, 40), noise: bool = False) -> bytes:
+    picture = Image.new("RGB", size, "green")
+    if noise:
+        import os
+
+        picture = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (image("GIF"), "Sube una imagen PNG, JPEG o WebP"),
+        (image("PNG", (1200, 1200), noise=True), "La imagen debe pesar 2 MB o menos"),
+    ],
+)
+def test_a_sector_image_must_be_a_small_png_jpeg_or_webp(client, staff, content, message):
+    sector = SectorFactory(slug="agroindustria", name_es="Agroindustria", name_en="Agribusiness")
+    response = client.post(
+        f"/admin/opportunities/sector/{sector.pk}/change/",
+        {
+            "slug": sector.slug,
+            "name_es": sector.name_es,
+            "name_en": sector.name_en,
+            "order": 1,
+            "is_active": "on",
+            "image": SimpleUploadedFile("sector.png", content, content_type="image/png"),
+            "codes-TOTAL_FORMS": 0,
+            "codes-INITIAL_FORMS": 0,
+        },
+    )
+    assert message in response.content.decode()
+    assert not Sector.objects.get(pk=sector.pk).image
