@@ -1,12 +1,10 @@
-from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from companies import services
 from companies.models import Company, CompanyProduct, Invitation, Membership, Region, User
+from tradeportal.admin_reasons import ask_reason
 
 
 @admin.register(User)
@@ -46,12 +44,6 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-class RejectionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason sent to the company"), widget=forms.Textarea, max_length=1000
-    )
-
-
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     actions = ["verify", "reject"]
@@ -84,26 +76,25 @@ class CompanyAdmin(admin.ModelAdmin):
         description=_("Reject the selected companies (with a reason)"), permissions=["change"]
     )
     def reject(self, request, queryset):
-        form = RejectionForm(request.POST if "reason" in request.POST else None)
-        if form.is_valid():
+        def apply(reason: str) -> str:
             count = services.set_verification(
-                companies=queryset,
-                status=Company.Status.REJECTED,
-                reason=form.cleaned_data["reason"],
+                companies=queryset, status=Company.Status.REJECTED, reason=reason
             )
-            self.message_user(
-                request, _("%(count)s companies rejected and told why by email.") % {"count": count}
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "companies": queryset,
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "title": _("Reject companies"),
-        }
-        return TemplateResponse(request, "admin/companies/reject.html", context)
+            return _("%(count)s companies rejected and told why by email.") % {"count": count}
+
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            action="reject",
+            title=_("Reject companies"),
+            intro=_(
+                "These companies will be marked as rejected, and each of their members will "
+                "receive the reason by email:"
+            ),
+            submit=_("Reject and send the reason"),
+            apply=apply,
+        )
 
 
 @admin.register(Invitation)

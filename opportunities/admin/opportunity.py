@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opportunities import services
 from opportunities.models import Opportunity
+from tradeportal.admin_reasons import ask_reason
 
 
 @admin.register(Opportunity)
@@ -34,9 +35,22 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected buyer requests"), permissions=["change"])
     def reject(self, request, queryset):
-        count = services.moderate(
-            opportunities=queryset.filter(kind="request"),
-            publish=False,
-            note=str(_("It does not meet the publication rules.")),
+        requests = queryset.filter(kind="request")
+
+        def apply(reason: str) -> str:
+            count = services.moderate(opportunities=requests, publish=False, note=reason)
+            return _("%(count)s buyer requests rejected.") % {"count": count}
+
+        return ask_reason(
+            self,
+            request,
+            requests,
+            action="reject",
+            title=_("Reject buyer requests"),
+            intro=_(
+                "These buyer requests will not be published; the company that posted each one "
+                "receives the reason by email:"
+            ),
+            submit=_("Reject and send the reason"),
+            apply=apply,
         )
-        self.message_user(request, _("%(count)s buyer requests rejected.") % {"count": count})

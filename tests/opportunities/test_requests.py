@@ -96,3 +96,24 @@ def test_another_company_cannot_edit_or_close_a_request(client, buyer):
 def test_a_user_without_a_company_gets_not_found(client, buyer):
     client.force_login(UserFactory())
     assert client.get("/requests/new/").status_code == 404
+
+
+def test_staff_reject_a_request_in_the_admin_with_a_reason_the_buyer_receives(client, buyer):
+    client.post("/requests/new/", form())
+    request = Opportunity.objects.get()
+    client.force_login(
+        UserFactory(email="moderadora@tradeportal.test", is_staff=True, is_superuser=True)
+    )
+    action = {"action": "reject", "_selected_action": [request.pk]}
+    asked = client.post("/admin/opportunities/opportunity/", action)
+    assert asked.status_code == 200 and "Uva red globe para Navidad" in asked.content.decode()
+    request.refresh_from_db()
+    assert request.status == "pending"  # nothing happens until staff give the reason
+
+    reason = "Indica el calibre en milímetros, no en números."
+    done = client.post("/admin/opportunities/opportunity/", {**action, "reason": reason})
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "rejected" and request.moderation_note == reason
+    email = OutboxEmail.objects.get(template="request-moderated")
+    assert email.context["note"] == reason
