@@ -1,5 +1,8 @@
 """factory_boy factories for the core models; add yours here with small edits."""
 
+import io
+import os
+
 import factory
 from django.utils import timezone
 
@@ -157,3 +160,15 @@ class MatchFactory(factory.django.DjangoModelFactory):
     kind = Match.Kind.OPPORTUNITY
     opportunity = factory.SubFactory(OpportunityFactory)
     score = 75.0
+
+
+def image_bytes(fmt: str, size: tuple[int, int] = (40, 40), noise: bool = False) -> bytes:
+    """An image file's bytes; with noise it does not compress, to make a large file."""
+    from PIL import Image
+
+    picture = Image.new("RGB", size, "green")
+    if noise:
+        picture = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt)
+    return buffer.getvalue()

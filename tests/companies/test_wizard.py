@@ -1,15 +1,11 @@
 """From sign-in to a complete company profile, one saved step at a time."""
 
-import io
-import os
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from companies.models import Company, Membership
 from tests.companies.conftest import IDENTITY
-from tests.factories import CompanyFactory
+from tests.factories import CompanyFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -110,21 +106,16 @@ def test_profile_and_notification_steps_complete_the_profile(client, owner, comp
     assert owner.language == "en"
 
 
-def image(fmt: str, size: tuple[int, int] = (40, 40), noise: bool = False) -> bytes:
-    picture = Image.new("RGB", size, "green")
-    if noise:
-        picture = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-    buffer = io.BytesIO()
-    picture.save(buffer, fmt)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("logo.png", b"<script>alert(1)</script>", "una imagen válida"),
-        ("logo.png", image("GIF"), "Sube una imagen PNG, JPEG o WebP"),
-        ("logo.png", image("PNG", (800, 800), noise=True), "El logotipo debe pesar 1 MB o menos"),
+        ("logo.png", image_bytes("GIF"), "Sube una imagen PNG, JPEG o WebP"),
+        (
+            "logo.png",
+            image_bytes("PNG", (800, 800), noise=True),
+            "El logotipo debe pesar 1 MB o menos",
+        ),
     ],
 )
 def test_a_logo_must_be_a_small_png_jpeg_or_webp(client, company, name, content, message):
@@ -137,7 +128,7 @@ def test_a_logo_must_be_a_small_png_jpeg_or_webp(client, company, name, content,
 
 def test_a_small_png_logo_is_kept(client, company, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    upload = SimpleUploadedFile("logo.png", image("PNG"), content_type="image/png")
+    upload = SimpleUploadedFile("logo.png", image_bytes("PNG"), content_type="image/png")
     client.post(f"/companies/{company.pk}/setup/3/", {"logo": upload, "is_public": "on"})
     company.refresh_from_db()
     assert company.logo.name.startswith("logos/")

@@ -1,16 +1,14 @@
 """Files staff upload in the admin: trade data files and sector images, limited in size and type."""
 
-import io
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from PIL import Image
 
 from opportunities.models import Sector, TradeDataset, TradeFlow, TradeUpload
-from tests.factories import SectorFactory, UserFactory
+from tests.factories import SectorFactory, UserFactory, image_bytes
 
 DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 pytestmark = pytest.mark.django_db
@@ -117,22 +115,11 @@ def test_staff_cannot_edit_an_upload_after_the_fact(client, staff):
     assert done.format == "baci"
 
 
-def image(fmt: str, size=(40, 40), noise: bool = False) -> bytes:
-    picture = Image.new("RGB", size, "green")
-    if noise:
-        import os
-
-        picture = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-    buffer = io.BytesIO()
-    picture.save(buffer, fmt)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (image("GIF"), "Sube una imagen PNG, JPEG o WebP"),
-        (image("PNG", (1200, 1200), noise=True), "La imagen debe pesar 2 MB o menos"),
+        (image_bytes("GIF"), "Sube una imagen PNG, JPEG o WebP"),
+        (image_bytes("PNG", (1200, 1200), noise=True), "La imagen debe pesar 2 MB o menos"),
     ],
 )
 def test_a_sector_image_must_be_a_small_png_jpeg_or_webp(client, staff, content, message):
