@@ -186,6 +186,9 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are cached whole for anonymous visitors (tradeportal/pagecache.py); a write that
+# changes them invalidates them on commit, and this is the longest anything else can show late.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # Celery: tasks run in process in the embedded default (no broker configured).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
