@@ -55,9 +55,7 @@ def test_public_pages_carry_nothing_of_one_visitor_and_are_served_again_from_the
     assert (first["X-Cache"], client.get(url)["X-Cache"]) == ("miss", "hit")
 
 
-def test_a_cached_page_keeps_its_language_its_htmx_variant_and_the_security_headers(
-    client, coffee
-):
+def test_a_cached_page_keeps_its_language_its_htmx_variant_and_the_security_headers(client, coffee):
     client.get("/opportunities/")
     client.get("/en/opportunities/")
     spanish = client.get("/opportunities/", secure=True)
@@ -101,9 +99,7 @@ def test_a_change_nobody_announces_waits_for_the_cache_to_expire(client, coffee)
     assert page["X-Cache"] == "hit" and "Café verde para Lima" in page.content.decode()
 
 
-def test_changing_an_opportunity_shows_at_once(
-    client, coffee, django_capture_on_commit_callbacks
-):
+def test_changing_an_opportunity_shows_at_once(client, coffee, django_capture_on_commit_callbacks):
     client.get(coffee.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         coffee.title = "Café tostado para Lima"
