@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -64,10 +65,16 @@ WORDS = {
     ],
 }
 DATABASE = os.environ.get("BENCH_WEB_DATABASE", "tradeportal_bench_web")
+# BENCH_WEB_REUSE=1 serves the database the previous run loaded (to try server settings quickly).
+REUSE = os.environ.get("BENCH_WEB_REUSE") == "1"
 
 
 def setup() -> dict:
-    url = bench_database_url(DATABASE)
+    if REUSE:
+        base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tradeportal")
+        url = urlparse(base)._replace(path=f"/{DATABASE}").geturl()
+    else:
+        url = bench_database_url(DATABASE)
     env = {
         "DATABASE_URL": url,
         "LOG_LEVEL": "WARNING",
@@ -77,9 +84,10 @@ def setup() -> dict:
         "SECRET_KEY": "bench-web",
         "CONN_MAX_AGE": "60",  # the production default (make's test environment sets 0)
     }
-    run_measured(manage("migrate", "--noinput", "-v0"), env)
-    for command in ("import_hs", "import_regions", "import_sectors"):
-        run_measured(manage(command), env)
+    if not REUSE:
+        run_measured(manage("migrate", "--noinput", "-v0"), env)
+        for command in ("import_hs", "import_regions", "import_sectors"):
+            run_measured(manage(command), env)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
     import django
@@ -243,7 +251,8 @@ def gunicorn(env: dict) -> subprocess.Popen:
 
 def main() -> None:
     env = setup()
-    load_data(env)
+    if not REUSE:
+        load_data(env)
     run_measured(manage("collectstatic", "--noinput", "-v0"), env)
     from opportunities.models import Opportunity
 

@@ -4,12 +4,13 @@ A page is served from the cache only to a request without a session or a message
 never to a signed-in visitor), and stored only when it was rendered for an anonymous visitor
 without a CSRF token or a cookie of its own: nothing in it belongs to one visitor.
 
-Every page is filed under the current version. Anything that can change a public page (an
-opportunity published, changed or closed, demand regenerated, a sector, an HS code, a data set,
-a region or a company changed, reference data imported) calls `public_pages_changed()`, which
-moves to a new version once the transaction commits; the next request renders afresh. What no
-write announces (a deadline passing, a hand-written SQL update) shows at most
-PUBLIC_PAGE_CACHE_SECONDS late, the lifetime of a cached page.
+Every page is stored with the version that was current when it was rendered, and served only
+while that version is current. Anything that can change a public page (an opportunity published,
+changed or closed, demand regenerated, a sector, an HS code, a data set, a region or a company
+changed, reference data imported) calls `public_pages_changed()`, which moves to a new version
+once the transaction commits; the next request renders afresh. What no write announces (a
+deadline passing, a hand-written SQL update) shows at most PUBLIC_PAGE_CACHE_SECONDS late, the
+lifetime of a cached page.
 """
 
 import functools
@@ -39,17 +40,19 @@ def _new_version() -> None:
         logger.exception("could not invalidate the cached public pages")
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
+def _lookup(key: str) -> tuple[int, tuple | None]:
+    """The current version and the page stored under `key`, in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
     if version is None:  # never set, or evicted: start a version no stored page can carry
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return version
+    return version, found.get(key)
 
 
-def _page_key(request, version: int) -> str:
+def _page_key(request) -> str:
     variant = f"{request.LANGUAGE_CODE}|{bool(request.htmx)}|{request.get_full_path()}"
-    return f"public-page:{version}:{hashlib.sha256(variant.encode()).hexdigest()}"
+    return f"public-page:{hashlib.sha256(variant.encode()).hexdigest()}"
 
 
 def _served_from_cache(request) -> bool:
@@ -81,28 +84,28 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _served_from_cache(request):
             return view(request, *args, **kwargs)
+        key = _page_key(request)
         try:
-            key = _page_key(request, _version())
-            stored = cache.get(key)
+            version, stored = _lookup(key)
         except Exception:  # the cache is down: render the page instead
             logger.exception("could not read the cached public pages")
             return view(request, *args, **kwargs)
-        if stored is not None:
-            headers, content = stored
+        if stored is not None and stored[0] == version:
+            _version, headers, content = stored
             response = HttpResponse(content, headers=headers)
             response["X-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         if _storable(request, response):
             # Only the view's own headers are kept; middleware adds the rest on every response.
-            _store(key, (dict(response.headers), response.content))
+            _store(key, (version, dict(response.headers), response.content))
             response["X-Cache"] = "miss"
         return response
 
     return wrapper
 
 
-def _store(key: str, page: tuple[dict, bytes]) -> None:
+def _store(key: str, page: tuple[int, dict, bytes]) -> None:
     try:
         cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
     except Exception:
