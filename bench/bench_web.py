@@ -34,7 +34,8 @@ OPPORTUNITIES = int(os.environ.get("BENCH_WEB_OPPORTUNITIES", "20000"))
 FLOWS = int(os.environ.get("BENCH_WEB_FLOWS", "2000000"))
 CLIENTS = int(os.environ.get("BENCH_WEB_CLIENTS", "16"))
 SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "10"))
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+# The Procfile's settings for a 2-core machine (README, Production).
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 PORT = int(os.environ.get("BENCH_WEB_PORT", "8765"))
 # Popular searches: words found in the HS descriptions of many headings.
