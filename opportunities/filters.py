@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Region
+from companies.models import Company, Region
 from opportunities import search
 from opportunities.models import Opportunity, Sector
 from tradeportal.i18n import Country
@@ -122,5 +122,7 @@ def open_opportunities():
     return (
         Opportunity.objects.open()
         .select_related("hs_code", "sector", "market_region", "dataset", "company")
-        .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__status="verified"))
+        # A subquery rather than a join: counting the results then reads the opportunity
+        # table (or its browse index) alone.
+        .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__in=Company.objects.verified()))
     )
