@@ -9,9 +9,9 @@ Each page is measured twice: "cached", clients picking among 10 popular variants
 words, or 10 of the largest opportunities), so all but the first request of each variant are served
 from the public page cache; and "uncached", every request a URL never asked before (a unique
 `v=` parameter the page ignores), so each one is rendered with its queries. Prints SQL queries per
-page (rendered, or served from the cache), p50/p95 latency, requests/s, the share of the throughput of /robots.txt (a trivial
-view through the same middleware and the same gunicorn, measured just before each page) and the
-share of cache hits.
+page (rendered, or served from the cache), p50/p95 latency, requests/s, the share of the
+throughput of /robots.txt (a trivial view through the same middleware and the same gunicorn,
+measured just before each page) and the share of cache hits.
 """
 
 import http.client
@@ -183,10 +183,10 @@ class Run:
         return self.hits / len(self.latencies)
 
 
-def drive(next_path) -> Run:
-    """CLIENTS keep-alive clients asking for next_path() for SECONDS; return what they saw."""
+def drive(next_path, seconds: float = SECONDS) -> Run:
+    """CLIENTS keep-alive clients asking for next_path() for `seconds`; return what they saw."""
     run, lock = Run(), threading.Lock()
-    stop = time.monotonic() + SECONDS
+    stop = time.monotonic() + seconds
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
@@ -274,6 +274,9 @@ def main() -> None:
     server = gunicorn(env)
     try:
         time.sleep(3)
+        # Warm the workers (imports, compiled templates, database connections) on URLs that
+        # are never asked again, so no measured page is cached by it.
+        drive(never_asked([path for paths in pages.values() for path in paths]), seconds=3)
         load_before = os.getloadavg()
         # The trivial view is measured next to each page: the machine's other load drifts, and
         # a share against a run minutes away would measure the drift.
