@@ -221,14 +221,16 @@ def popular(paths: list[str]):
     return lambda: rng.choice(paths)
 
 
+UNIQUE = itertools.count()  # shared by every run: a URL is never asked twice in the benchmark
+UNIQUE_LOCK = threading.Lock()
+
+
 def never_asked(paths: list[str]):
     """The same paths, each request made unique so that none is served from the cache."""
-    counter = itertools.count()
-    lock = threading.Lock()
 
     def next_path() -> str:
-        with lock:
-            n = next(counter)
+        with UNIQUE_LOCK:
+            n = next(UNIQUE)
         path = paths[n % len(paths)]
         return f"{path}{'&' if '?' in path else '?'}v={n}"
 
