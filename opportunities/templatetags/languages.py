@@ -12,7 +12,8 @@ NATIVE_NAMES = {"es": "Español", "en": "English"}
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """The current page in each language: plain links, the same for every visitor."""
-    path, current = context["request"].get_full_path(), get_language()
+    request = context.get("request")  # absent when an error page is rendered without one
+    path, current = (request.get_full_path() if request else "/"), get_language()
     return [
         {
             "code": code,
