@@ -54,7 +54,7 @@ run-services: install services
 	trap 'kill 0' INT TERM EXIT; \
 	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal worker -Q default,matching,email --loglevel INFO & \
 	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal beat --loglevel INFO --schedule /tmp/tradeportal-beat & \
-	env $(RUN_ENV) $(VENV)/bin/gunicorn tradeportal.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - & \
+	env $(RUN_ENV) $(VENV)/bin/gunicorn tradeportal.wsgi --bind 127.0.0.1:8000 --workers 3 --threads 4 --access-logfile - & \
 	wait
 
 ## services: make sure PostgreSQL and Redis answer, starting them when they are down

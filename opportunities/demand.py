@@ -32,6 +32,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from tradeportal import pagecache
 from tradeportal.text import fold
 
 MARKETS = {"MEX": ("MX", "PER"), "PER": ("PE", "MEX")}  # alpha-3 -> (country, partner alpha-3)
@@ -287,6 +288,7 @@ def regenerate() -> dict[str, int]:
     counts["closed"] = Opportunity.objects.filter(demand_key__in=gone).update(
         status=Opportunity.Status.CLOSED, closed_at=now
     )
+    pagecache.public_pages_changed()
     return counts
 
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from stdnum.mx import rfc
 from stdnum.pe import ruc
 
+from tradeportal import pagecache
+
 DEMO_DOMAIN = "demo.tradeportal.test"
 DEMO_PASSWORD = "demo-Pacifico-2025"
 NAMES = {
@@ -152,6 +154,7 @@ def load(*, companies: int = 300, requests: int = 12, seed: int = 2025) -> dict:
     Company.sectors.through.objects.bulk_create(links, ignore_conflicts=True)
     members = _members(created[:6])
     _requests(created, requests, seed)
+    pagecache.public_pages_changed()
     return {"companies": len(created), "products": len(rows), "members": members}
 
 

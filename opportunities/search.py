@@ -14,10 +14,11 @@ TSQUERY = "(websearch_to_tsquery('spanish', %s) || websearch_to_tsquery('english
 
 
 def search(queryset: QuerySet, query: str) -> QuerySet:
-    """Filter to the opportunities matching every word of `query`, annotated with a `rank`."""
+    """Filter to the opportunities matching every word of `query`; on PostgreSQL, annotate each
+    with its `rank` (elsewhere, and without words, there is nothing to rank by)."""
     text = fold(query)
     if not text:
-        return queryset.annotate(rank=RawSQL("0", [], output_field=FloatField()))
+        return queryset
     if connection.vendor == "postgresql":
         table = queryset.model._meta.db_table
         return queryset.extra(
@@ -31,4 +32,4 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
         )
     for word in text.split():
         queryset = queryset.filter(search_text__contains=word)
-    return queryset.annotate(rank=RawSQL("0", [], output_field=FloatField()))
+    return queryset

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,21 +17,40 @@ from opportunities.forms import BuyerRequestForm
 from opportunities.models import Opportunity, Sector
 from tradeportal.figures import headline_figures
 from tradeportal.i18n import country_name
+from tradeportal.pagecache import cache_public_page
 
 PAGE_SIZE = 20
 
 
+@cache_public_page
 def browse(request):
     """List open opportunities with search, filters and sorting from the URL."""
     filterset = OpportunityFilter(request.GET, queryset=open_opportunities())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Pick the page's ids on the opportunity table alone, then load those rows with what the
+    # cards show: joining the HS codes before the sort made PostgreSQL hash the whole table.
+    ids = filterset.qs.values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = cards(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
     template = "opportunities/browse_results.html" if request.htmx else "opportunities/browse.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the results alone for htmx, else the page
+    return response
 
 
+def cards(ids: list[int]) -> list[Opportunity]:
+    """The opportunities `ids`, in that order, with what a card shows."""
+    rows = (
+        Opportunity.objects.select_related("hs_code", "sector", "market_region")
+        .defer("figures", "search_text", "description", "moderation_note")
+        .in_bulk(ids)
+    )
+    return [rows[pk] for pk in ids]
+
+
+@cache_public_page
 def opportunity_detail(request, pk: int):
     """Show one published opportunity with the numbers behind it, charted and tabled."""
     opportunity = get_object_or_404(open_opportunities().exclude(status="draft"), pk=pk)
@@ -69,11 +89,13 @@ def _demand_charts(opportunity: Opportunity) -> dict:
     }
 
 
+@cache_public_page
 def sector_list(request):
     """List the active sectors."""
     return render(request, "opportunities/sector_list.html", {"sectors": Sector.objects.active()})
 
 
+@cache_public_page
 def sector_detail(request, slug: str):
     """Show what each market buys in a sector, its open opportunities and the firms in it."""
     sector = get_object_or_404(Sector.objects.active(), slug=slug)
@@ -112,6 +134,7 @@ def sector_detail(request, slug: str):
     return render(request, "opportunities/sector_detail.html", context)
 
 
+@cache_public_page
 def insights(request):
     """The bilateral picture: the article's figures, top products each way, states."""
     demand = open_opportunities().filter(kind=Opportunity.Kind.DEMAND, market_region__isnull=True)
@@ -145,6 +168,7 @@ def insights(request):
     return render(request, "opportunities/insights.html", context)
 
 
+@cache_public_page
 def methodology(request):
     """Explain how market demand and its potential are computed, and their limits."""
     return render(request, "opportunities/methodology.html")

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from django.utils import translation
-from django.utils.formats import number_format
+from django.utils import numberformat, translation
+from django.utils.formats import get_format
 
 
 def usd(value: Decimal | float | int | None, language: str | None = None) -> str:
@@ -14,13 +14,25 @@ def usd(value: Decimal | float | int | None, language: str | None = None) -> str
     amount = float(value)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    with translation.override(language):
-        if amount >= 1e9 and language == "en":
-            return f"{sign}US$ {number_format(amount / 1e9, 2, use_l10n=True)} B"
-        if amount >= 1e6:
-            decimals = 0 if amount >= 1e8 else 1
-            text = number_format(amount / 1e6, decimals, use_l10n=True, force_grouping=True)
-            return f"{sign}US$ {text} M"
-        if amount >= 1e3:
-            return f"{sign}US$ {number_format(amount / 1e3, 0, use_l10n=True)} k"
-        return f"{sign}US$ {number_format(amount, 0, use_l10n=True)}"
+    if amount >= 1e9 and language == "en":
+        return f"{sign}US$ {_number(amount / 1e9, 2, language)} B"
+    if amount >= 1e6:
+        decimals = 0 if amount >= 1e8 else 1
+        return f"{sign}US$ {_number(amount / 1e6, decimals, language, grouping=True)} M"
+    if amount >= 1e3:
+        return f"{sign}US$ {_number(amount / 1e3, 0, language)} k"
+    return f"{sign}US$ {_number(amount, 0, language)}"
+
+
+def _number(amount: float, decimals: int, language: str, grouping: bool = False) -> str:
+    # The language's separators are read directly: activating the language for each amount
+    # (translation.override) cost more than the rest of a page's numbers together.
+    return numberformat.format(
+        amount,
+        get_format("DECIMAL_SEPARATOR", language),
+        decimals,
+        get_format("NUMBER_GROUPING", language),
+        get_format("THOUSAND_SEPARATOR", language),
+        force_grouping=grouping,
+        use_l10n=True,
+    )

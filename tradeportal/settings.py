@@ -182,13 +182,16 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tradeportal.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "tp",
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are cached whole for anonymous visitors (tradeportal/pagecache.py); a write that
+# changes them invalidates them on commit, and this is the longest anything else can show late.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # Celery: tasks run in process in the embedded default (no broker configured).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

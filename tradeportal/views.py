@@ -6,8 +6,10 @@ from django.views.decorators.cache import never_cache
 
 from tradeportal import health as health_checks
 from tradeportal.figures import headline_figures
+from tradeportal.pagecache import cache_public_page
 
 
+@cache_public_page
 def home(request):
     """Show the bilateral figures from the article and the sectors to explore."""
     from opportunities.models import Sector

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opportunities.importers.common import ImportRejected, Progress, quiet, read_csv
+from tradeportal import pagecache
 from tradeportal.text import fold
 
 # The HS sections in Spanish (our translation, following the WCO's Spanish nomenclature).
@@ -141,6 +142,7 @@ def import_hs(data_dir: Path, progress: Progress = quiet) -> int:
         _("HS 2022: %(sections)s sections, %(codes)s codes")
         % {"sections": len(sections), "codes": len(codes)}
     )
+    pagecache.public_pages_changed()
     return len(codes)
 
 
@@ -182,6 +184,7 @@ def import_regions(data_dir: Path, progress: Progress = quiet) -> int:
         _("Regions: %(mx)s Mexican states, %(pe)s Peruvian regions")
         % {"mx": counts["MX"], "pe": counts["PE"]}
     )
+    pagecache.public_pages_changed()
     return len(regions)
 
 
@@ -390,6 +393,7 @@ def import_sectors(data_dir: Path, progress: Progress = quiet) -> int:
                 SectorCode(sector=sector, hs_code_id=c) for c in sorted(wanted)
             )
     progress(_("Sectors: %(count)s") % {"count": len(ordered)})
+    pagecache.public_pages_changed()
     return len(ordered)
 
 
@@ -444,4 +448,5 @@ def import_article_figures(data_dir: Path, progress: Progress = quiet) -> int:
         flow.dataset = dataset
     TradeFlow.objects.bulk_create(flows)
     progress(_("Article figures: %(count)s") % {"count": len(flows)})
+    pagecache.public_pages_changed()
     return len(flows)

@@ -391,7 +391,7 @@ def companies_trading(hs_prefixes) -> list[int]:
 
     query = Q()
     for prefix in hs_prefixes:
-        query |= Q(hs_code_id__startswith=prefix[:2])
+        query |= Q(hs_code__code__startswith=prefix[:2])
     return list(
         CompanyProduct.objects.filter(query).values_list("company_id", flat=True).distinct()
     )

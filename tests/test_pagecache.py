@@ -1,0 +1,147 @@
+"""Public pages are cached whole for anonymous visitors, per URL and language; never shared with a
+signed-in visitor; and rendered afresh once a write that changes them commits."""
+
+import pytest
+
+from opportunities import demand, services
+from opportunities.models import Opportunity, TradeDataset
+from tests.factories import (
+    CompanyFactory,
+    HSCodeFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    SectorFactory,
+    TradeDatasetFactory,
+    TradeFlowFactory,
+)
+
+pytestmark = pytest.mark.django_db
+PUBLIC = [
+    "/",
+    "/opportunities/",
+    "/opportunities/?q=cafe&market=PE",
+    "/opportunities/{pk}/",
+    "/sectors/",
+    "/sectors/agribusiness/",
+    "/market/",
+    "/methodology/",
+]
+
+
+@pytest.fixture
+def coffee():
+    sector = SectorFactory(slug="agribusiness", name_es="Agroindustria", name_en="Agribusiness")
+    code = HSCodeFactory(code="0901", description_es="Café", description_en="Coffee")
+    return OpportunityFactory(
+        hs_code=code, sector=sector, title="Café verde para Lima", search_text="cafe verde lima"
+    )
+
+
+def test_the_language_links_lead_to_the_same_page_in_the_other_language(client, coffee):
+    spanish = client.get("/opportunities/", {"q": "cafe", "market": "PE"}).content.decode()
+    assert 'href="/en/opportunities/?q=cafe&amp;market=PE" hreflang="en"' in spanish
+    english = client.get("/en/opportunities/", {"q": "cafe", "market": "PE"}).content.decode()
+    assert 'href="/opportunities/?q=cafe&amp;market=PE" hreflang="es"' in english
+    assert "Café verde para Lima" in english
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_pages_carry_nothing_of_one_visitor_and_are_served_again_from_the_cache(
+    client, coffee, path
+):
+    url = path.format(pk=coffee.pk)
+    first = client.get(url)
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert (first["X-Cache"], client.get(url)["X-Cache"]) == ("miss", "hit")
+
+
+def test_a_cached_page_keeps_its_language_its_htmx_variant_and_the_security_headers(client, coffee):
+    client.get("/opportunities/")
+    client.get("/en/opportunities/")
+    spanish = client.get("/opportunities/", secure=True)
+    assert spanish["X-Cache"] == "hit" and "1 oportunidad" in spanish.content.decode()
+    assert "script-src 'self'" in spanish["Content-Security-Policy"]
+    assert spanish["X-Frame-Options"] == "DENY"
+    results = client.get("/opportunities/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in results and "1 oportunidad" in results
+
+
+def test_signed_in_visitors_never_get_someone_elses_page(client, coffee):
+    ana = MembershipFactory(company__legal_name="Tostadores Ana").user
+    luis = MembershipFactory(company__legal_name="Frutas Luis").user
+    client.get(coffee.get_absolute_url())  # cached for anonymous visitors
+
+    client.force_login(ana)
+    page = client.get(coffee.get_absolute_url())
+    assert "X-Cache" not in page and "Tostadores Ana" in page.content.decode()
+    assert "Me interesa" in page.content.decode()
+    client.force_login(luis)
+    page = client.get(coffee.get_absolute_url()).content.decode()
+    assert "Frutas Luis" in page and "Tostadores Ana" not in page
+
+    client.logout()
+    page = client.get(coffee.get_absolute_url()).content.decode()
+    assert "Frutas Luis" not in page and "Me interesa" not in page
+
+
+def test_a_message_for_the_visitor_is_not_hidden_behind_a_cached_page(client, coffee):
+    user = MembershipFactory().user
+    client.get("/")
+    client.force_login(user)
+    page = client.post("/accounts/logout/", follow=True)
+    assert page.request["PATH_INFO"] == "/" and "cerrado sesión" in page.content.decode()
+
+
+def test_a_change_nobody_announces_waits_for_the_cache_to_expire(client, coffee):
+    client.get(coffee.get_absolute_url())
+    Opportunity.objects.filter(pk=coffee.pk).update(title="Café tostado para Lima")
+    page = client.get(coffee.get_absolute_url())
+    assert page["X-Cache"] == "hit" and "Café verde para Lima" in page.content.decode()
+
+
+def test_changing_an_opportunity_shows_at_once(client, coffee, django_capture_on_commit_callbacks):
+    client.get(coffee.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee.title = "Café tostado para Lima"
+        coffee.save()
+    assert "Café tostado para Lima" in client.get(coffee.get_absolute_url()).content.decode()
+
+
+def test_publishing_and_closing_show_at_once(client, coffee, django_capture_on_commit_callbacks):
+    buyer = CompanyFactory()
+    request = OpportunityFactory(
+        kind="request", company=buyer, title="Compramos café orgánico", search_text="cafe"
+    )
+    curated = OpportunityFactory(
+        kind="curated", status="draft", title="Feria del café", search_text="cafe feria"
+    )
+    assert "3 oportunidades" not in client.get("/opportunities/", {"q": "cafe"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_curated(opportunity=curated)
+    assert "Feria del café" in client.get("/opportunities/", {"q": "cafe"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_request(opportunity=request)
+    page = client.get("/opportunities/", {"q": "cafe"}).content.decode()
+    assert "Compramos café orgánico" not in page and "Feria del café" in page
+
+
+def test_a_renamed_sector_shows_at_once(client, coffee, django_capture_on_commit_callbacks):
+    assert "Agroindustria" in client.get("/opportunities/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        coffee.sector.name_es = "Agronegocios"
+        coffee.sector.save()
+    page = client.get("/opportunities/").content.decode()
+    assert "Agronegocios" in page and "Agroindustria" not in page
+
+
+def test_regenerated_demand_shows_at_once(client, django_capture_on_commit_callbacks):
+    dataset = TradeDatasetFactory(source=TradeDataset.Source.DEMO)
+    HSCodeFactory(code="8528", description_es="Monitores", description_en="Monitors")
+    code = HSCodeFactory(code="852852")
+    assert "0 oportunidades" in client.get("/opportunities/").content.decode()
+    for year in (2022, 2023, 2024):
+        for partner in ("MEX", "CHN"):
+            TradeFlowFactory(dataset=dataset, hs_code=code, year=year, partner=partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand.regenerate()
+    assert "Monitores" in client.get("/opportunities/").content.decode()
