@@ -49,12 +49,12 @@ SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 RESTART_SECONDS = float(os.environ.get("SOAK_RESTART_SECONDS", "30"))
 KILLS = int(os.environ.get("SOAK_KILLS", "20"))
 MEMBERS = int(os.environ.get("SOAK_MEMBERS", "1500"))
-CHUNK = int(os.environ.get("SOAK_CHUNK", "250"))
+CHUNK = int(os.environ.get("SOAK_CHUNK", "50"))  # chunks well within the soak's time limit
 SMTP_DELAY = float(os.environ.get("SOAK_SMTP_DELAY", "0.04"))
 # The data set: bench_web's pages and trade rows, bench_match's companies (smaller by default).
-os.environ.setdefault("BENCH_WEB_FLOWS", os.environ.get("SOAK_FLOWS", "500000"))
+os.environ.setdefault("BENCH_WEB_FLOWS", os.environ.get("SOAK_FLOWS", "2000000"))
 os.environ.setdefault("BENCH_WEB_OPPORTUNITIES", os.environ.get("SOAK_OPPORTUNITIES", "20000"))
-os.environ.setdefault("BENCH_COMPANIES", os.environ.get("SOAK_COMPANIES", "8000"))
+os.environ.setdefault("BENCH_COMPANIES", os.environ.get("SOAK_COMPANIES", "2000"))
 os.environ["BENCH_OPPORTUNITIES"] = "0"  # bench_web's opportunities are the ones matched
 
 # Pages under load; {opportunity} is filled in. Add a page here; a 404 on the probe skips it.
@@ -569,7 +569,7 @@ def main() -> None:
         smtp.start()
         print(
             f"soak: private PostgreSQL :{PG_PORT}, Redis :{REDIS_PORT}, gunicorn :{WEB_PORT} "
-            f"({services.root})",
+            f"({services.root}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
             flush=True,
         )
         env = prepare(services, smtp_port)
@@ -595,7 +595,10 @@ def main() -> None:
     finally:
         services.close()
         smtp.stop()
-    print(f"soak: done in {time.monotonic() - started:.0f} s; private services stopped")
+    print(
+        f"soak: done in {time.monotonic() - started:.0f} s; private services stopped; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
 
 
 if __name__ == "__main__":
