@@ -105,5 +105,9 @@ bench-mail: install services
 bench-web: install services
 	$(TEST_ENV) $(PY) bench/bench_web.py
 
+## soak: load and faults on a private PostgreSQL, Redis, gunicorn and workers (about 10 min)
+soak: install
+	$(PY) bench/soak.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -59,7 +59,7 @@ def main() -> None:
     small_run = run_measured(manage("import_trade", "--format", "baci", str(small)), env)
     large_run = run_measured(manage("import_trade", "--format", "baci", str(large)), env)
 
-    import_seconds = float(re.search(r"imported in ([0-9.]+) s", large_run.output).group(1))
+    import_seconds = float(re.search(r"([0-9.]+) s\b", large_run.output).group(1))
     copy_rate, import_rate = ROWS / copy.seconds, ROWS / import_seconds
     print(f"bench-import: {ROWS:,} BACI rows into PostgreSQL (file {large.relative_to(ROOT)})")
     print(f"  bare psql \\copy (no indexes):  {copy.seconds:7.2f} s  {copy_rate:12,.0f} rows/s")

@@ -13,7 +13,11 @@ OUT = ROOT / "bench" / "out"
 
 
 def bench_database_url(name: str) -> str:
-    """Return the URL of a fresh database `name` on the server of DATABASE_URL."""
+    """Return the URL of a fresh database `name` on the server of DATABASE_URL.
+
+    BENCH_DB_SUFFIX keeps the benchmark databases of concurrent checkouts apart.
+    """
+    name += os.environ.get("BENCH_DB_SUFFIX", "")
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tradeportal")
     parsed = urlparse(base)
     if not parsed.scheme.startswith("postgres"):

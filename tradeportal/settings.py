@@ -218,6 +218,14 @@ CELERY_TASK_ROUTES = {
     "opportunities.matching.tasks.*": {"queue": "matching"},
     "opportunities.notifications.tasks.*": {"queue": "email"},
 }
+# Recovery from lost messages and dead workers (make soak shortens these).
+# A full-rematch chunk unfinished this long after its dispatch is sent again (its message was
+# lost); it must exceed the time a chunk can wait in the queue behind the others.
+MATCHING_CHUNK_GRACE_SECONDS = env.int("MATCHING_CHUNK_GRACE_SECONDS", default=900)
+MATCHING_SWEEP_SECONDS = env.int("MATCHING_SWEEP_SECONDS", default=60)
+# An email claimed this long ago by a worker that never finished it goes back to the queue.
+OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=360)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE: dict = {
     "nightly-full-rematch": {
         "task": "opportunities.matching.tasks.full_rematch",
@@ -229,7 +237,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "outbox-sweep": {
         "task": "opportunities.notifications.tasks.sweep_outbox",
-        "schedule": 5 * 60,
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "matching-lost-chunks": {
+        "task": "opportunities.matching.tasks.redispatch_lost_chunks",
+        "schedule": MATCHING_SWEEP_SECONDS,
     },
     "daily-digests": {
         "task": "opportunities.notifications.tasks.send_digests",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from opportunities.matching import health
-from opportunities.models import Interest, Match, MatchingRun, MatchingSettings
+from opportunities.models import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
 
 
 @admin.register(Match)
@@ -35,10 +35,22 @@ class MatchingSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "updated_at"]
 
 
+class MatchingChunkInline(admin.TabularInline):
+    model = MatchingChunk
+    fields = ["dispatched_at", "finished_at", "matches_written"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(MatchingRun)
 class MatchingRunAdmin(admin.ModelAdmin):
     list_display = ["kind", "started_at", "duration_s", "companies", "matches_written", "error"]
     list_filter = ["kind"]
+    inlines = [MatchingChunkInline]
     change_list_template = "admin/opportunities/matchingrun/change_list.html"
 
     def changelist_view(self, request, extra_context=None):

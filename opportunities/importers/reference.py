@@ -7,6 +7,7 @@ import pycountry
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from opportunities.importers import storage
 from opportunities.importers.common import ImportRejected, Progress, quiet, read_csv
 from tradeportal import pagecache
 from tradeportal.text import fold
@@ -443,7 +444,7 @@ def import_article_figures(data_dir: Path, progress: Progress = quiet) -> int:
         name=path.name,
         defaults={"version": "2025", "rows": len(flows), "period_start": 2024, "period_end": 2024},
     )
-    dataset.flows.all().delete()
+    storage.delete_rows(dataset.pk)
     for flow in flows:
         flow.dataset = dataset
     TradeFlow.objects.bulk_create(flows)

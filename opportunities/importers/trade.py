@@ -1,8 +1,9 @@
 """Trade statistics from DataMéxico, CEPII BACI and UN Comtrade files, streamed into TradeFlow.
 
-Each format's reader turns file lines into rows of TradeFlow columns, validating as it goes; the
-writer streams them with PostgreSQL COPY (batched inserts on SQLite), so memory stays flat in the
-file size. The whole import is one transaction: the first bad row rejects the file.
+Each format's reader turns file lines into lines of TradeFlow columns in COPY text format,
+validating as it goes; storage.write_rows streams them into the dataset's partition with
+PostgreSQL COPY (batched inserts on SQLite), so memory stays flat in the file size. The whole
+import is one transaction: the first bad row rejects the file.
 
 How flows are stored:
 - DataMéxico: reporter MEX with its state, partner country, flow M or X, monthly.
@@ -17,17 +18,19 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opportunities.importers import countries
+from opportunities.importers import countries, storage
 from opportunities.importers.common import ImportRejected, Progress, quiet, read_csv
 
 FORMATS = ("datamexico", "baci", "comtrade")
+# What the slower readers write, one line per row; BACI writes fewer columns (the others get
+# their database defaults).
 COLUMNS = (
+    "id",
     "reporter",
     "region_id",
     "partner",
@@ -40,8 +43,20 @@ COLUMNS = (
     "quantity_unit",
     "label",
 )
+BACI_COLUMNS = (
+    "id",
+    "reporter",
+    "partner",
+    "flow",
+    "hs_code_id",
+    "year",
+    "value_usd",
+    "quantity",
+    "quantity_unit",
+)
 NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 NULL = "\\N"
+NO_QUANTITY = frozenset(["", "NA", "NaN"])
 
 
 @dataclass
@@ -51,6 +66,8 @@ class ReadContext:
     path: Path
     hs_codes: set[str]
     regions: dict[str, str]  # INEGI state code -> ISO 3166-2
+    first_id: int = 0  # the id of the dataset's first row (storage.first_id)
+    rows: int = 0  # rows written so far
     years: set[int] = field(default_factory=set)
     skipped_lines: list[int] = field(default_factory=list)
     mapped_to_heading: int = 0
@@ -102,42 +119,65 @@ class ReadContext:
 def read_baci(ctx: ReadContext) -> Iterator[str]:
     """CEPII BACI: t,i,j,k,v,q with v in thousands of US dollars and q in tonnes.
 
-    The hot loop of large imports: one split and a few lookups a line. Values and quantities are
-    checked by PostgreSQL's COPY (numeric input), whose error names the line.
+    The hot loop of large imports, so it works a megabyte of lines at a time: one split and a
+    few lookups a line, and one string per chunk. Values and quantities are checked by
+    PostgreSQL's COPY (numeric input), whose error names the line.
     """
     codes = countries.baci_codes()
     hs_codes = ctx.hs_codes
+    to_line = 2 - ctx.first_id  # the first row (line 2) gets the dataset's first id
     with ctx.path.open(encoding="utf-8-sig") as handle:
         header = handle.readline().replace(" ", "").strip()
         if header != "t,i,j,k,v,q":
             raise ImportRejected(ctx.path, 1, _("expected the BACI header t,i,j,k,v,q"))
-        year_text = ""
-        for line, text in enumerate(handle, start=2):
-            parts = text.rstrip("\r\n").replace('"', "").replace(" ", "").split(",")
-            if len(parts) != 6:
-                raise ImportRejected(
-                    ctx.path, line, _("expected 6 columns, found %(n)s") % {"n": len(parts)}
-                )
-            t, i, j, k, v, q = parts
-            if t != year_text:
-                ctx.year(t, line)
-                year_text = t
-            exporter, importer = codes.get(i), codes.get(j)
-            if exporter is None or importer is None:
-                code = i if exporter is None else j
-                raise ImportRejected(
-                    ctx.path, line, _("unknown country code %(code)r") % {"code": code}
-                )
-            if k not in hs_codes:
-                k = ctx.hs(k, line)
-            if q in ("", "NA", "NaN"):
-                yield f"{importer}\t\\N\t{exporter}\tM\t{k}\t{t}\t\\N\t{v}e3\t\\N\t\t\n"
-            else:
-                yield f"{importer}\t\\N\t{exporter}\tM\t{k}\t{t}\t\\N\t{v}e3\t{q}\tt\t\n"
+        next_id, years = ctx.first_id, set()
+        for block in _blocks(handle):
+            out: list[str] = []
+            append = out.append
+            for row_id, text in enumerate(block.splitlines(), next_id):
+                try:
+                    t, i, j, k, v, q = text.split(",")
+                    exporter, importer = codes[i], codes[j]
+                except (ValueError, KeyError):
+                    raise _baci_rejection(ctx, text, row_id + to_line) from None
+                if t not in years:
+                    ctx.year(t, row_id + to_line)
+                    years.add(t)
+                if k not in hs_codes:
+                    k = ctx.hs(k, row_id + to_line)
+                if q in NO_QUANTITY:
+                    append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t\\N\t\n")
+                else:
+                    append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t{q}\tt\n")
+            next_id += len(out)
+            ctx.rows = next_id - ctx.first_id
+            yield "".join(out)
 
 
-def _line(*fields) -> str:
-    return "\t".join(NULL if value is None else str(value) for value in fields) + "\t\n"
+def _blocks(handle) -> Iterator[str]:
+    """Yield about a megabyte of whole lines at a time, without quotes or spaces."""
+    while block := handle.read(1 << 20):
+        block += handle.readline()
+        if '"' in block or " " in block:
+            block = block.replace('"', "").replace(" ", "")
+        yield block
+
+
+def _baci_rejection(ctx: ReadContext, text: str, line: int) -> ImportRejected:
+    parts = text.split(",")
+    if len(parts) != 6:
+        return ImportRejected(
+            ctx.path, line, _("expected 6 columns, found %(n)s") % {"n": len(parts)}
+        )
+    code = next(c for c in parts[1:3] if c not in countries.baci_codes())
+    return ImportRejected(ctx.path, line, _("unknown country code %(code)r") % {"code": code})
+
+
+def _line(ctx: ReadContext, *fields) -> str:
+    """One row of COLUMNS in COPY text format, numbered after the rows before it."""
+    ctx.rows += 1
+    values = (ctx.first_id + ctx.rows - 1, *fields)
+    return "\t".join(NULL if value is None else str(value) for value in values) + "\n"
 
 
 def read_datamexico(ctx: ReadContext) -> Iterator[str]:
@@ -169,6 +209,7 @@ def read_datamexico(ctx: ReadContext) -> Iterator[str]:
         value = ctx.number(row["Trade Value"], line, _("value"))
         year = ctx.year(month_id[:4], line)
         yield _line(
+            ctx,
             "MEX",
             region,
             partner,
@@ -178,6 +219,7 @@ def read_datamexico(ctx: ReadContext) -> Iterator[str]:
             int(month_id[4:]),
             value,
             None,
+            "",
             "",
         )
 
@@ -241,71 +283,14 @@ def _comtrade_line(ctx: ReadContext, row: dict, names: dict, flow: str, line: in
     quantity = None if quantity in ("", "NA") else ctx.number(quantity, line, _("quantity"))
     unit = (row.get(names["unit"] or "") or "").strip()[:12] if quantity is not None else ""
     value = ctx.number(row[names["value"]], line, _("value"))
-    return _line(reporter, None, partner, flow, hs, year, month, value, quantity, unit)
+    return _line(ctx, reporter, None, partner, flow, hs, year, month, value, quantity, unit, "")
 
 
-READERS = {"baci": read_baci, "datamexico": read_datamexico, "comtrade": read_comtrade}
-
-
-def write_rows(dataset_id: int, lines: Iterator[str], ctx: ReadContext, progress: Progress) -> int:
-    """Stream rows into TradeFlow: COPY on PostgreSQL, batched inserts elsewhere."""
-    if connection.vendor == "postgresql":
-        return _copy_lines(dataset_id, lines, ctx, progress)
-    return _insert_lines(dataset_id, lines, ctx, progress)
-
-
-def _copy_lines(dataset_id: int, lines: Iterator[str], ctx: ReadContext, progress) -> int:
-    from psycopg import errors
-
-    from opportunities.models import TradeFlow
-
-    sql = f"COPY {TradeFlow._meta.db_table} ({', '.join(COLUMNS)}, dataset_id) FROM STDIN"
-    suffix = f"{dataset_id}\n"
-    count = 0
-    try:
-        with connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for batch in _batches(lines, 20_000):
-                copy.write("".join(batch).replace("\n", "\t" + suffix))
-                count += len(batch)
-                if count % 500_000 < len(batch):
-                    progress(_("%(count)s rows") % {"count": f"{count:,}"})
-    except (errors.DataError, errors.BadCopyFileFormat) as exc:
-        found = re.search(r"line (\d+)", exc.diag.context or "")
-        line = ctx.file_line(int(found.group(1))) if found else None
-        raise ImportRejected(ctx.path, line, exc.diag.message_primary or str(exc)) from exc
-    return count
-
-
-def _insert_lines(dataset_id: int, lines: Iterator[str], ctx: ReadContext, progress) -> int:
-    from opportunities.models import TradeFlow
-
-    count = 0
-    for batch in _batches(lines, 5_000):
-        flows = []
-        for offset, text in enumerate(batch, start=1):
-            values = [None if v == NULL else v for v in text.rstrip("\n").split("\t")]
-            row = dict(zip(COLUMNS, values, strict=True))
-            try:
-                row["value_usd"] = Decimal(row["value_usd"]).quantize(Decimal("0.01"))
-                row["quantity"] = None if row["quantity"] is None else Decimal(row["quantity"])
-            except InvalidOperation:
-                line = ctx.file_line(count + offset)
-                raise ImportRejected(ctx.path, line, _("a value is not a number")) from None
-            flows.append(TradeFlow(dataset_id=dataset_id, **row))
-        TradeFlow.objects.bulk_create(flows)
-        count += len(batch)
-    return count
-
-
-def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for text in lines:
-        batch.append(text)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+READERS = {
+    "baci": (read_baci, BACI_COLUMNS),
+    "datamexico": (read_datamexico, COLUMNS),
+    "comtrade": (read_comtrade, COLUMNS),
+}
 
 
 def import_trade_file(
@@ -346,8 +331,11 @@ def import_trade_file(
             name=name or path.name,
             defaults={"version": version, "is_synthetic": is_synthetic},
         )
-        dataset.flows.all().delete()
-        count = write_rows(dataset.pk, READERS[fmt](ctx), ctx, progress)
+        read, columns = READERS[fmt]
+        ctx.first_id = storage.first_id(dataset.pk)
+        count = storage.write_rows(
+            dataset_id=dataset.pk, chunks=read(ctx), columns=columns, ctx=ctx, progress=progress
+        )
         dataset.rows = count
         dataset.period_start = min(ctx.years, default=None)
         dataset.period_end = max(ctx.years, default=None)

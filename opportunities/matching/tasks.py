@@ -1,8 +1,8 @@
 """Matching tasks: idempotent, enqueued after commit, batched into few large units of work."""
 
-from celery import chord, shared_task
+from celery import shared_task
 
-from opportunities.matching import engine
+from opportunities.matching import engine, runs
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 3, "acks_late": True}
 
@@ -33,39 +33,32 @@ def rematch_affected(hs_prefixes: list[str]) -> int:
 
 
 @shared_task(**RETRY)
-def rematch_chunk(company_ids: list[int]) -> int:
-    """One chunk of a full rematch."""
-    return engine.match_companies(company_ids)
+def rematch_chunk(chunk_id: int) -> int:
+    """One chunk of a full rematch (a MatchingChunk id); a chunk already done is skipped."""
+    return runs.run_chunk(chunk_id)
 
 
 @shared_task(acks_late=True)
 def full_rematch(chunk: int = engine.CHUNK) -> int:
-    """Rematch every company in parallel chunks of `chunk` companies (a chord; nightly by beat)."""
-    from companies.models import Company
-    from opportunities.models import MatchingRun
+    """Rematch every company in parallel chunks of `chunk` companies (nightly by beat).
 
-    ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
-    chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
-    run = MatchingRun.objects.create(kind=MatchingRun.Kind.FULL, companies=len(ids))
-    if not chunks:
-        return finish_full_rematch([], run.pk)
-    chord(rematch_chunk.s(part) for part in chunks)(finish_full_rematch.s(run.pk))
-    return run.pk
+    The chunks are recorded before they are sent, so `redispatch_lost_chunks` can send again
+    those a broker restart lost; the last chunk to finish closes the run.
+    """
+    run_id, chunk_ids = runs.start_full_run(chunk)
+    # start_full_run has committed (tasks run in autocommit): the chunks exist for the workers.
+    for chunk_id in chunk_ids:
+        rematch_chunk.delay(chunk_id)
+    return run_id
 
 
 @shared_task(acks_late=True)
-def finish_full_rematch(written: list[int], run_id: int) -> int:
-    """Record the end of a full rematch for the health page."""
-    from django.utils import timezone
-
-    from opportunities.models import MatchingRun
-
-    run = MatchingRun.objects.get(pk=run_id)
-    run.finished_at = timezone.now()
-    run.duration_s = round((run.finished_at - run.started_at).total_seconds(), 3)
-    run.matches_written = sum(written)
-    run.save(update_fields=["finished_at", "duration_s", "matches_written"])
-    return run.matches_written
+def redispatch_lost_chunks() -> int:
+    """Send again the full-rematch chunks unfinished long after their dispatch (beat)."""
+    chunk_ids = runs.lost_chunks()
+    for chunk_id in chunk_ids:
+        rematch_chunk.delay(chunk_id)
+    return len(chunk_ids)
 
 
 @shared_task(acks_late=True)

@@ -1,4 +1,4 @@
-from .matching import Interest, Match, MatchingRun, MatchingSettings
+from .matching import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
 from .opportunity import Incoterm, Opportunity
 from .outbox import OutboxEmail
 from .reference import HSCode, HSSection, Sector, SectorCode
@@ -11,6 +11,7 @@ __all__ = [
     "Incoterm",
     "Interest",
     "Match",
+    "MatchingChunk",
     "MatchingRun",
     "MatchingSettings",
     "Opportunity",

@@ -126,6 +126,36 @@ class MatchingRun(models.Model):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
 
+class MatchingChunk(models.Model):
+    """One chunk of companies of a full rematch, recorded so that a lost message is not lost work.
+
+    A chunk is finished in the transaction that writes its matches; chunks still unfinished long
+    after they were dispatched (a broker restart dropped their message) are dispatched again.
+    """
+
+    run = models.ForeignKey(
+        MatchingRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="chunks"
+    )
+    company_ids = models.JSONField(_("companies"))
+    dispatched_at = models.DateTimeField(_("dispatched"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    matches_written = models.PositiveIntegerField(_("matches written"), default=0)
+
+    class Meta:
+        verbose_name = _("matching chunk")
+        verbose_name_plural = _("matching chunks")
+        indexes = [
+            models.Index(
+                fields=["dispatched_at"],
+                name="matching_chunk_pending",
+                condition=models.Q(finished_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} #{self.pk}"
+
+
 class Interest(models.Model):
     """A company's "me interesa" on an opportunity or another company, and its answer."""
 

@@ -50,6 +50,9 @@ class TradeFlow(models.Model):
     A bulk fact table (millions of rows, loaded with COPY): no foreign-key constraints and no
     secondary indexes, which would make each import several times slower. Importers validate
     every reference; pages read the aggregates that market-demand generation derives from it.
+    On PostgreSQL the table is partitioned by id range, one partition per imported dataset
+    (see opportunities/importers/storage.py); rows created through the ORM get sequence ids and
+    land in the default partition.
     """
 
     dataset = models.ForeignKey(
@@ -91,9 +94,14 @@ class TradeFlow(models.Model):
     quantity = models.DecimalField(
         _("quantity"), max_digits=20, decimal_places=3, null=True, blank=True
     )
-    quantity_unit = models.CharField(_("unit"), max_length=12, blank=True)
+    # Database defaults let COPY leave out the columns a format never fills.
+    quantity_unit = models.CharField(_("unit"), max_length=12, blank=True, db_default="")
     label = models.CharField(
-        _("label"), max_length=200, blank=True, help_text=_("What a headline figure describes.")
+        _("label"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("What a headline figure describes."),
     )
 
     class Meta:

@@ -136,6 +136,17 @@ def test_reimporting_a_file_replaces_its_rows_instead_of_duplicating_them(tmp_pa
     assert TradeDataset.objects.count() == 1
 
 
+def test_reimporting_a_file_leaves_the_rows_of_other_files_alone(tmp_path):
+    first, second = write(tmp_path, "a.csv", BACI), write(tmp_path, "b.csv", BACI)
+    import_trade_file(path=first, fmt="baci")
+    import_trade_file(path=second, fmt="baci")
+    first.write_text(BACI.replace("1500.5", "1600"))
+    import_trade_file(path=first, fmt="baci")
+    assert TradeFlow.objects.count() == 8
+    values = TradeFlow.objects.filter(year=2023).values_list("dataset__name", "value_usd")
+    assert sorted(values) == [("a.csv", Decimal("1600000")), ("b.csv", Decimal("1500500"))]
+
+
 def test_the_command_reports_a_rejection_clearly(tmp_path):
     path = write(tmp_path, "bad.csv", "t,i,j,k,v,q\n2024,484,604,852852,1.0\n")
     with pytest.raises(CommandError, match=r"rejected, nothing was written: bad.csv, line 2"):

@@ -1,14 +1,16 @@
 """Matching tasks: enqueued after commit, the health report, a full rematch on a real worker."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from companies import services
-from opportunities.matching import health, tasks
-from opportunities.models import Match, MatchingRun
+from opportunities.matching import health, runs, tasks
+from opportunities.models import Match, MatchingChunk, MatchingRun
 from tests.factories import (
     CompanyFactory,
     CompanyProductFactory,
@@ -107,7 +109,7 @@ def test_a_full_rematch_runs_its_chunks_on_a_real_worker(celery_worker_process):
         if run.finished_at:
             break
         time.sleep(0.1)
-    assert run.finished_at is not None, "the chord's callback never ran"
+    assert run.finished_at is not None, "the last chunk never closed the run"
     assert run.companies == 5 and run.matches_written == 5
     assert Match.objects.filter(company__in=firms, is_stale=False).count() == 5
     # a second run finds the same matches and writes no new rows
@@ -115,3 +117,26 @@ def test_a_full_rematch_runs_its_chunks_on_a_real_worker(celery_worker_process):
         timeout=60
     )
     assert Match.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_chunk_whose_message_the_broker_lost_is_sent_again_and_closes_the_run():
+    firms, _fresh = grape_world(exporters=3)
+    run_id, (first, _unsent) = runs.start_full_run(chunk_size=2)  # recorded, not sent
+    tasks.rematch_chunk.delay(first)
+    assert tasks.redispatch_lost_chunks.delay().get() == 0  # still within the grace period
+    MatchingChunk.objects.update(dispatched_at=timezone.now() - timedelta(hours=1))
+    assert tasks.redispatch_lost_chunks.delay().get() == 1  # only the unfinished one
+    run = MatchingRun.objects.get(pk=run_id)
+    assert run.finished_at is not None and run.matches_written == 3
+    assert Match.objects.filter(company__in=firms, is_stale=False).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_chunk_delivered_twice_is_matched_and_counted_once():
+    grape_world(exporters=2)
+    run_id, (chunk,) = runs.start_full_run(chunk_size=5)
+    assert tasks.rematch_chunk.delay(chunk).get() == 2
+    assert tasks.rematch_chunk.delay(chunk).get() == 0
+    assert MatchingRun.objects.get(pk=run_id).matches_written == 2
+    assert Match.objects.count() == 2
