@@ -1,7 +1,8 @@
 """Scores of matches, from named components in [0, 1]. Pure Python: no queries, no Django.
 
 score = 100 * sum(weight_i * component_i) / sum(weight_i), times a penalty when the firm
-dismissed a similar match.
+dismissed a similar match. `ceiling` bounds the score from above, so the engine can stop looking
+once no candidate left could enter a firm's best N.
 """
 
 import math
@@ -41,14 +42,17 @@ class Candidate:
     similar_dismissed: bool = False
 
 
+PRODUCT_FITS = (1.0, 0.7, 0.3)  # the same code, the same heading, the same chapter
+
+
 def product_fit(firm_code: str, other_code: str) -> float:
     """1.0 for the same code, 0.7 within the same heading, 0.3 within the chapter, else 0."""
     if firm_code == other_code:
-        return 1.0
+        return PRODUCT_FITS[0]
     if firm_code[:4] == other_code[:4]:
-        return 0.7
+        return PRODUCT_FITS[1]
     if firm_code[:2] == other_code[:2]:
-        return 0.3
+        return PRODUCT_FITS[2]
     return 0.0
 
 
@@ -94,3 +98,17 @@ def score(candidate: Candidate, weights: Weights) -> tuple[float, dict[str, floa
     if candidate.similar_dismissed:
         value *= weights.dismissal_penalty
     return round(value, 2), {name: round(v, 3) for name, v in parts.items()}
+
+
+def ceiling(parts: dict[str, float], weights: Weights, *, product: float, sector: bool) -> float:
+    """The highest score any firm could reach with an opportunity, at a given product fit.
+
+    `parts` are the opportunity's components (only demand, freshness and verified are read);
+    sector fit is `sector`, requirements count as met and no dismissal lowers the score, so no
+    firm's `score` with this opportunity at this product fit and sector fit is ever higher."""
+    best = {**parts, "product": product, "direction": 1.0, "sector": float(sector)}
+    best["requirements"] = 1.0
+    total = sum(getattr(weights, name) for name in COMPONENTS) or 1.0
+    value = 100 * sum(getattr(weights, name) * best[name] for name in COMPONENTS) / total
+    # score() rounds to 2 decimals: half a cent above the exact value is never below the rounding
+    return value * max(1.0, weights.dismissal_penalty) + 0.005

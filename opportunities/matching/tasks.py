@@ -33,9 +33,10 @@ def rematch_affected(hs_prefixes: list[str]) -> int:
 
 
 @shared_task(**RETRY)
-def rematch_chunk(company_ids: list[int]) -> int:
-    """One chunk of a full rematch."""
-    return engine.match_companies(company_ids)
+def rematch_chunk(company_ids: list[int], run_id: int | None = None) -> int:
+    """One chunk of a full rematch (the run's candidates are loaded once per worker process)."""
+    candidates = engine.run_candidates(run_id) if run_id is not None else None
+    return engine.match_companies(company_ids, candidates)
 
 
 @shared_task(acks_late=True)
@@ -49,7 +50,7 @@ def full_rematch(chunk: int = engine.CHUNK) -> int:
     run = MatchingRun.objects.create(kind=MatchingRun.Kind.FULL, companies=len(ids))
     if not chunks:
         return finish_full_rematch([], run.pk)
-    chord(rematch_chunk.s(part) for part in chunks)(finish_full_rematch.s(run.pk))
+    chord(rematch_chunk.s(part, run.pk) for part in chunks)(finish_full_rematch.s(run.pk))
     return run.pk
 
 

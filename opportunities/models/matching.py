@@ -16,8 +16,9 @@ class MatchingSettings(models.Model):
     freshness_weight = models.FloatField(_("freshness"), default=5)
     verified_weight = models.FloatField(_("verified status"), default=10)
     floor_score = models.FloatField(_("floor score"), default=20)
+    # One dashboard page: storage and the nightly writes stay bounded at any scale.
     max_matches_per_company = models.PositiveIntegerField(
-        _("best matches kept per company"), default=100
+        _("best matches kept per company"), default=20
     )
     dismissal_penalty = models.FloatField(
         _("dismissal penalty"),
@@ -53,8 +54,9 @@ class Match(models.Model):
         INTERESTED = "interested", _("Interested")
         DISMISSED = "dismissed", _("Not relevant")
 
+    # No index of its own: the unique constraints and the index below all start with it.
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="matches"
+        "companies.Company", on_delete=models.CASCADE, related_name="matches", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     opportunity = models.ForeignKey(

@@ -1,8 +1,19 @@
 """The score, component by component, without a database."""
 
+import random
+
 import pytest
 
-from opportunities.matching.scoring import Candidate, Weights, demand_size, product_fit, score
+from opportunities.matching.scoring import (
+    COMPONENTS,
+    Candidate,
+    Weights,
+    ceiling,
+    components,
+    demand_size,
+    product_fit,
+    score,
+)
 
 W = Weights()
 
@@ -87,3 +98,26 @@ def test_components_are_named_and_between_zero_and_one():
         "verified",
     }
     assert all(0 <= v <= 1 for v in parts.values()) and 0 < value <= 100
+
+
+def test_no_firm_scores_above_the_ceiling_of_an_opportunity():
+    rng = random.Random(7)
+    certifications = ["haccp", "organic", "brc"]
+    for _ in range(2000):
+        weights = Weights(*(rng.uniform(0, 40) for _ in COMPONENTS), rng.uniform(0.2, 1.5))
+        pair = candidate(
+            firm_code=rng.choice(["080610", "0806", "080620", "0810", "08"]),
+            other_code=rng.choice(["080610", "0806", "081010"]),
+            same_sector=rng.random() < 0.5,
+            demand_usd=rng.choice([None, rng.lognormvariate(15, 3)]),
+            growth_pct=rng.choice([None, rng.gauss(0, 30)]),
+            required_certifications=frozenset(rng.sample(certifications, rng.randint(0, 3))),
+            firm_certifications=frozenset(rng.sample(certifications, rng.randint(0, 3))),
+            volume_fits=rng.choice([None, True, False]),
+            age_days=rng.uniform(0, 400),
+            verified=rng.random() < 0.8,
+            similar_dismissed=rng.random() < 0.3,
+        )
+        parts = components(pair)
+        bound = ceiling(parts, weights, product=parts["product"], sector=pair.same_sector)
+        assert score(pair, weights)[0] <= bound
