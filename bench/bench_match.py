@@ -90,6 +90,7 @@ def generate() -> None:
             hs_code_id=code,
             value_usd=rng.lognormvariate(16, 2),
             growth_pct=rng.gauss(3, 8),
+            unrealised_usd=rng.lognormvariate(14, 2.5),
             imports_world_usd=1,
             imports_partner_usd=0,
             period_end=2024,

@@ -335,6 +335,7 @@ class Candidates:
             same_sector=opening.sector_id in profile.sectors,
             demand_usd=opening.value or None,
             growth_pct=opening.growth,
+            unrealised_usd=opening.unrealised if opening.kind == "demand" else None,
             required_certifications=opening.required,
             firm_certifications=profile.certifications,
             volume_fits=volume_fits,

@@ -26,15 +26,19 @@ class Firm:
     exports: dict[str, float | None] = field(default_factory=dict)  # HS code -> yearly volume
     imports: dict[str, float | None] = field(default_factory=dict)
     dismissed_headings: set[str] = field(default_factory=set)
+    profiles: dict[str, Profile] = field(default_factory=dict, repr=False)  # by HS chapter
 
     def profile(self, code: str) -> Profile:
         """What its scores with candidates of this product's chapter depend on, besides it."""
-        return Profile(
-            self.country,
-            frozenset(self.sectors),
-            self.certifications,
-            frozenset(h for h in self.dismissed_headings if h[:2] == code[:2]),
-        )
+        chapter = code[:2]
+        if chapter not in self.profiles:
+            self.profiles[chapter] = Profile(
+                self.country,
+                frozenset(self.sectors),
+                self.certifications,
+                frozenset(h for h in self.dismissed_headings if h[:2] == chapter),
+            )
+        return self.profiles[chapter]
 
 
 def load_settings() -> tuple[Weights, float, int]:

@@ -90,6 +90,7 @@ def random_world(rng: random.Random) -> list[int]:
             sector=rng.choice([None, *sectors]),
             value_usd=rng.choice([None, round(rng.lognormvariate(15, 2), 2)]),
             growth_pct=rng.choice([None, round(rng.gauss(3, 10), 1)]),
+            unrealised_usd=rng.choice([None, 0, round(rng.lognormvariate(13, 2), 2)]),
             required_certifications=rng.sample(certifications, rng.randint(0, 3))
             if request
             else [],
@@ -156,6 +157,9 @@ def opportunity_candidate(firm, code, volume, o, dismissed) -> Candidate:
         same_sector=o.sector_id in {s.pk for s in firm.sectors.all()},
         demand_usd=value,
         growth_pct=o.growth_pct,
+        unrealised_usd=float(o.unrealised_usd)
+        if o.kind == "demand" and o.unrealised_usd is not None
+        else None,
         required_certifications=frozenset(o.required_certifications),
         firm_certifications=frozenset(firm.certifications),
         volume_fits=volume >= value if volume and o.kind == "request" and value else None,
@@ -190,5 +194,6 @@ def test_the_engine_keeps_exactly_the_best_an_exhaustive_scoring_finds(seed):
     # and after firms dismiss some matches, a rematch still agrees, penalties included
     for pk in rng.sample(list(Match.objects.values_list("pk", flat=True)), 20):
         Match.objects.filter(pk=pk).update(status=Match.Status.DISMISSED)
+    expected = exhaustive_best(company_ids, weights, floor, keep)
     engine.match_companies(company_ids)
-    assert stored_best(company_ids) == exhaustive_best(company_ids, weights, floor, keep)
+    assert stored_best(company_ids) == expected

@@ -65,6 +65,16 @@ def test_bigger_and_growing_demand_scores_higher():
     assert 0 <= demand_size(1e13, 100) <= 1
 
 
+def test_demand_with_potential_left_to_the_firms_country_scores_higher():
+    assert demand_size(1e8, 5, unrealised_usd=4e7) > demand_size(1e8, 5, unrealised_usd=1e5)
+    assert demand_size(1e8, 5, unrealised_usd=1e5) > demand_size(1e8, 5, unrealised_usd=0)
+
+
+def test_demand_scores_spread_over_big_markets_instead_of_saturating():
+    scores = [demand_size(value, 0) for value in (1e8, 1e9, 1e10)]
+    assert scores == sorted(scores) and scores[-1] - scores[0] >= 0.3
+
+
 def test_required_certifications_the_firm_holds_raise_the_score():
     required = frozenset({"haccp"})
     certified = score(
@@ -111,6 +121,7 @@ def test_no_firm_scores_above_the_ceiling_of_an_opportunity():
             same_sector=rng.random() < 0.5,
             demand_usd=rng.choice([None, rng.lognormvariate(15, 3)]),
             growth_pct=rng.choice([None, rng.gauss(0, 30)]),
+            unrealised_usd=rng.choice([None, 0.0, rng.lognormvariate(13, 3)]),
             required_certifications=frozenset(rng.sample(certifications, rng.randint(0, 3))),
             firm_certifications=frozenset(rng.sample(certifications, rng.randint(0, 3))),
             volume_fits=rng.choice([None, True, False]),
