@@ -33,7 +33,7 @@ def explain_opportunity(opening, partner: str, firm_code: str, candidate) -> lis
             }
         )
         if opening.growth and opening.growth > 0:
-            reasons.append({"key": "growth", "params": {"growth": opening.growth}})
+            reasons.append({"key": "growth", "params": {"growth": round(opening.growth, 1)}})
         if opening.unrealised:
             reasons.append(
                 {"key": "unrealised", "params": {"partner": partner, "value": opening.unrealised}}
