@@ -59,15 +59,22 @@ class Match(models.Model):
         "companies.Company", on_delete=models.CASCADE, related_name="matches", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # Indexed below only where set: each match has one of the two.
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="matches",
+        db_index=False,
     )
     counterpart = models.ForeignKey(
-        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "companies.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     score = models.FloatField(_("score"))
     components = models.JSONField(_("components"), default=dict)
@@ -94,7 +101,19 @@ class Match(models.Model):
                 fields=["company", "counterpart"], name="match_company_counterpart"
             ),
         ]
-        indexes = [models.Index(fields=["company", "is_stale", "-score"])]
+        indexes = [
+            models.Index(fields=["company", "is_stale", "-score"]),
+            models.Index(
+                fields=["opportunity"],
+                name="match_opportunity",
+                condition=models.Q(opportunity__isnull=False),
+            ),
+            models.Index(
+                fields=["counterpart"],
+                name="match_counterpart",
+                condition=models.Q(counterpart__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return (
