@@ -109,20 +109,19 @@ RANK = attrgetter("rank")
 # never turns into a join: each code's products are read in id order and the read stops at the
 # limit, whatever the planner believes of the companies table.
 FIRST_COUNTERPARTS = """
-SELECT d.direction, k.country, h.code, c.id, c.legal_name, c.trade_name
-FROM {codes} h
-CROSS JOIN unnest(%s::text[]) AS d(direction)
+SELECT w.direction, k.country, h.code, c.id, c.legal_name, c.trade_name
+FROM unnest(%s::text[], %s::text[]) AS w(direction, pattern)
+JOIN {codes} h ON h.code LIKE w.pattern
 CROSS JOIN unnest(%s::text[]) AS k(country)
 CROSS JOIN LATERAL (
     SELECT p.company_id FROM {products} p
-    WHERE p.direction = d.direction AND p.hs_code_id = h.code AND (
+    WHERE p.direction = w.direction AND p.hs_code_id = h.code AND (
         SELECT c.country = k.country AND c.status = %s FROM {companies} c WHERE c.id = p.company_id
     )
     ORDER BY p.company_id
     LIMIT %s
 ) f
 JOIN {companies} c ON c.id = f.company_id
-WHERE %s::text[] IS NULL OR h.code LIKE ANY(%s::text[])
 """
 
 
@@ -131,11 +130,14 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\")
 
 
-def _chapters_filter(field_name: str, chapters) -> Q:
+def _chapters_filter(chapters, **also) -> Q:
     query = Q(pk__in=[])
     for chapter in sorted(chapters):
-        query |= Q(**{f"{field_name}__startswith": chapter})
+        query |= Q(hs_code__code__startswith=chapter, **also)
     return query
+
+
+OTHER_SIDE = {"export": "import", "import": "export"}
 
 
 def _number(value) -> float | None:
@@ -145,11 +147,13 @@ def _number(value) -> float | None:
 class Candidates:
     """The candidates of one matching run (or of a few companies' chapters), indexed by HS code.
 
-    `chapters=None` loads every chapter (a full run); otherwise only the given HS chapters."""
+    `needs=None` loads everything (a full run); otherwise only what firms trading these
+    (direction, HS chapter) pairs can match: opportunities in their export chapters, importers
+    in those, exporters in their import chapters."""
 
-    def __init__(self, weights: Weights, floor: float, keep: int, chapters=None):
+    def __init__(self, weights: Weights, floor: float, keep: int, needs=None):
         self.weights, self.floor, self.keep = weights, floor, keep
-        self.chapters = chapters
+        self.needs = needs
         self.now = timezone.now()
         self.openings = self._load_openings()
         self._indexes: dict[str, dict] = {}
@@ -164,8 +168,9 @@ class Candidates:
         queryset = Opportunity.objects.open().filter(
             ~Q(kind=Opportunity.Kind.REQUEST) | Q(company__status="verified")
         )
-        if self.chapters is not None:
-            queryset = queryset.filter(_chapters_filter("hs_code__code", self.chapters))
+        if self.needs is not None:
+            exported = {chapter for direction, chapter in self.needs if direction == "export"}
+            queryset = queryset.filter(_chapters_filter(exported))
         rows = queryset.values_list(
             "pk",
             "kind",
@@ -250,8 +255,11 @@ class Candidates:
         from companies.models import Company, CompanyProduct
 
         queryset = CompanyProduct.objects.filter(company__status=Company.Status.VERIFIED)
-        if self.chapters is not None:
-            queryset = queryset.filter(_chapters_filter("hs_code__code", self.chapters))
+        if self.needs is not None:
+            wanted = Q(pk__in=[])
+            for direction, chapter in self.needs:
+                wanted |= _chapters_filter([chapter], direction=OTHER_SIDE[direction])
+            queryset = queryset.filter(wanted)
         return (
             queryset.annotate(
                 rank=Window(
@@ -282,19 +290,21 @@ class Candidates:
             products=CompanyProduct._meta.db_table,
             companies=Company._meta.db_table,
         )
-        chapters = None if self.chapters is None else [f"{c}%" for c in sorted(self.chapters)]
+        if self.needs is None:
+            wanted = [(direction, "%") for direction in Direction.values]
+        else:
+            wanted = sorted((OTHER_SIDE[d], f"{chapter}%") for d, chapter in self.needs)
         with transaction.atomic(), connection.cursor() as cursor:
             # compiling this query costs ten times more than running it
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(
                 sql,
                 [
-                    list(Direction.values),
+                    [direction for direction, _pattern in wanted],
+                    [pattern for _direction, pattern in wanted],
                     list(Country.values),
                     Company.Status.VERIFIED,
                     self.keep + 1,
-                    chapters,
-                    chapters,
                 ],
             )
             return cursor.fetchall()

@@ -108,8 +108,14 @@ def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
     return chosen
 
 
-def chapters_of(firms) -> set[str]:
-    return {code[:2] for firm in firms for code in (*firm.exports, *firm.imports)}
+def needs_of(firms) -> set[tuple[str, str]]:
+    """The (direction, HS chapter) pairs these firms trade."""
+    return {
+        (direction, code[:2])
+        for firm in firms
+        for direction, codes in (("export", firm.exports), ("import", firm.imports))
+        for code in codes
+    }
 
 
 def match_companies(company_ids, candidates: Candidates | None = None) -> int:
@@ -118,7 +124,7 @@ def match_companies(company_ids, candidates: Candidates | None = None) -> int:
     Without `candidates`, loads those of the companies' HS chapters (an incremental rematch)."""
     firms = load_firms(company_ids)
     if candidates is None:
-        candidates = Candidates(*load_settings(), chapters=chapters_of(firms.values()))
+        candidates = Candidates(*load_settings(), needs=needs_of(firms.values()))
     rows = [(firm.pk, found) for firm in firms.values() for found in best_matches(firm, candidates)]
     return store.save(list(firms), rows)
 
