@@ -109,14 +109,13 @@ RANK = attrgetter("rank")
 # never turns into a join: each code's products are read in id order and the read stops at the
 # limit, whatever the planner believes of the companies table.
 FIRST_COUNTERPARTS = """
-SELECT w.direction, k.country, h.code, c.id, c.legal_name, c.trade_name
-FROM unnest(%s::text[], %s::text[]) AS w(direction, pattern)
+SELECT w.direction, w.country, h.code, c.id, c.legal_name, c.trade_name
+FROM unnest(%s::text[], %s::text[], %s::text[]) AS w(direction, pattern, country)
 JOIN {codes} h ON h.code LIKE w.pattern
-CROSS JOIN unnest(%s::text[]) AS k(country)
 CROSS JOIN LATERAL (
     SELECT p.company_id FROM {products} p
     WHERE p.direction = w.direction AND p.hs_code_id = h.code AND (
-        SELECT c.country = k.country AND c.status = %s FROM {companies} c WHERE c.id = p.company_id
+        SELECT c.country = w.country AND c.status = %s FROM {companies} c WHERE c.id = p.company_id
     )
     ORDER BY p.company_id
     LIMIT %s
@@ -148,8 +147,8 @@ class Candidates:
     """The candidates of one matching run (or of a few companies' chapters), indexed by HS code.
 
     `needs=None` loads everything (a full run); otherwise only what firms trading these
-    (direction, HS chapter) pairs can match: opportunities in their export chapters, importers
-    in those, exporters in their import chapters."""
+    (direction, HS chapter, country) can match: opportunities in their export chapters, firms of
+    the other countries importing in those, exporting in their import chapters."""
 
     def __init__(self, weights: Weights, floor: float, keep: int, needs=None):
         self.weights, self.floor, self.keep = weights, floor, keep
@@ -165,11 +164,15 @@ class Candidates:
     def _load_openings(self) -> list[Opening]:
         from opportunities.models import Opportunity
 
-        queryset = Opportunity.objects.open().filter(
-            ~Q(kind=Opportunity.Kind.REQUEST) | Q(company__status="verified")
+        queryset = (
+            Opportunity.objects.open()
+            .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__status="verified"))
+            .order_by()
         )
         if self.needs is not None:
-            exported = {chapter for direction, chapter in self.needs if direction == "export"}
+            exported = {
+                chapter for direction, chapter, _country in self.needs if direction == "export"
+            }
             queryset = queryset.filter(_chapters_filter(exported))
         rows = queryset.values_list(
             "pk",
@@ -257,8 +260,8 @@ class Candidates:
         queryset = CompanyProduct.objects.filter(company__status=Company.Status.VERIFIED)
         if self.needs is not None:
             wanted = Q(pk__in=[])
-            for direction, chapter in self.needs:
-                wanted |= _chapters_filter([chapter], direction=OTHER_SIDE[direction])
+            for direction, chapter, country in self._counterparts_wanted():
+                wanted |= _chapters_filter([chapter], direction=direction, company__country=country)
             queryset = queryset.filter(wanted)
         return (
             queryset.annotate(
@@ -282,7 +285,7 @@ class Candidates:
     def _first_counterparts_postgresql(self):
         """The same rows, each code's first firms read from an index: a few rows per code, where
         numbering every product of a popular chapter costs a sort of tens of thousands."""
-        from companies.models import Company, CompanyProduct, Direction
+        from companies.models import Company, CompanyProduct
         from opportunities.models import HSCode
 
         sql = FIRST_COUNTERPARTS.format(
@@ -290,24 +293,34 @@ class Candidates:
             products=CompanyProduct._meta.db_table,
             companies=Company._meta.db_table,
         )
-        if self.needs is None:
-            wanted = [(direction, "%") for direction in Direction.values]
-        else:
-            wanted = sorted((OTHER_SIDE[d], f"{chapter}%") for d, chapter in self.needs)
+        wanted = self._counterparts_wanted()
         with transaction.atomic(), connection.cursor() as cursor:
             # compiling this query costs ten times more than running it
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(
                 sql,
                 [
-                    [direction for direction, _pattern in wanted],
-                    [pattern for _direction, pattern in wanted],
-                    list(Country.values),
+                    [direction for direction, _chapter, _country in wanted],
+                    [f"{chapter}%" for _direction, chapter, _country in wanted],
+                    [country for _direction, _chapter, country in wanted],
                     Company.Status.VERIFIED,
                     self.keep + 1,
                 ],
             )
             return cursor.fetchall()
+
+    def _counterparts_wanted(self) -> list[tuple[str, str, str]]:
+        """(direction, HS chapter or "" for all, country) of the counterpart firms to load."""
+        if self.needs is None:
+            return [(d, "", c) for d in OTHER_SIDE for c in Country.values]
+        return sorted(
+            {
+                (OTHER_SIDE[direction], chapter, other)
+                for direction, chapter, country in self.needs
+                for other in Country.values
+                if other != country
+            }
+        )
 
     def _index(self, country: str) -> dict[tuple, list[tuple]]:
         """Opportunities outside `country` by (level, HS prefix[, sector]), best ceiling first."""

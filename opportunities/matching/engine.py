@@ -63,11 +63,10 @@ def load_firms(company_ids) -> dict[int, Firm]:
     from companies.models import Company, CompanyProduct
     from opportunities.models import Match
 
+    companies = Company.objects.filter(pk__in=company_ids).order_by()
     firms = {
         pk: Firm(pk, country, frozenset(certifications or ()))
-        for pk, country, certifications in Company.objects.filter(pk__in=company_ids).values_list(
-            "pk", "country", "certifications"
-        )
+        for pk, country, certifications in companies.values_list("pk", "country", "certifications")
     }
     for company_id, sector_id in Company.sectors.through.objects.filter(
         company_id__in=firms
@@ -108,10 +107,10 @@ def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
     return chosen
 
 
-def needs_of(firms) -> set[tuple[str, str]]:
-    """The (direction, HS chapter) pairs these firms trade."""
+def needs_of(firms) -> set[tuple[str, str, str]]:
+    """The (direction, HS chapter, country) of what these firms trade."""
     return {
-        (direction, code[:2])
+        (direction, code[:2], firm.country)
         for firm in firms
         for direction, codes in (("export", firm.exports), ("import", firm.imports))
         for code in codes
