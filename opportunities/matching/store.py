@@ -103,6 +103,26 @@ def _write_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> 
                 f"UPDATE {table} SET is_stale = true, updated_at = now() WHERE id = ANY(%s)",
                 [stale],
             )
+        _drop_orphans(cursor, table, company_ids)
+
+
+def _drop_orphans(cursor, table: str, company_ids: list[int]) -> None:
+    """Delete the companies' matches whose opportunity or counterpart no longer exists.
+
+    The candidates of a full run are read once per worker: one deleted meanwhile (its own
+    matches went with it) must not come back as a dangling match of another firm."""
+    from companies.models import Company
+    from opportunities.models import Opportunity
+
+    for column, parents in (
+        ("opportunity_id", Opportunity._meta.db_table),
+        ("counterpart_id", Company._meta.db_table),
+    ):
+        cursor.execute(
+            f"DELETE FROM {table} m WHERE m.company_id = ANY(%s) AND m.{column} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {parents} p WHERE p.id = m.{column})",
+            [list(company_ids)],
+        )
 
 
 def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from companies.models import Company, CompanyProduct
 from opportunities.matching import engine
+from opportunities.matching.candidates import Candidates
 from opportunities.matching.scoring import Candidate, Weights, score
 from opportunities.models import Match, MatchingSettings, Opportunity
 from tests.factories import (
@@ -197,3 +198,18 @@ def test_the_engine_keeps_exactly_the_best_an_exhaustive_scoring_finds(seed):
     expected = exhaustive_best(company_ids, weights, floor, keep)
     engine.match_companies(company_ids)
     assert stored_best(company_ids) == expected
+
+
+def test_a_counterpart_deleted_while_a_run_reads_its_candidates_leaves_no_dangling_match():
+    # given a full run's candidates, read before a buyer deletes its company
+    fresh = HSCodeFactory(code="080610")
+    supplier = CompanyFactory(region=RegionFactory(code="PE-LIM", country="PE"))
+    CompanyProductFactory(company=supplier, hs_code=fresh)
+    buyer = CompanyFactory(region=RegionFactory(code="MX-CMX"))
+    CompanyProductFactory(company=buyer, hs_code=fresh, direction="import")
+    candidates = Candidates(*engine.load_settings())
+    buyer_id = buyer.pk
+    buyer.delete()
+    # when the run matches the supplier, then no match points at the deleted company
+    engine.match_companies([supplier.pk], candidates)
+    assert not Match.objects.filter(counterpart_id=buyer_id).exists()
