@@ -196,7 +196,11 @@ class CompanyProduct(models.Model):
                 fields=["company", "hs_code", "direction"], name="company_product_once"
             ),
         ]
-        indexes = [models.Index(fields=["hs_code", "direction"])]
+        indexes = [
+            models.Index(fields=["hs_code", "direction"]),
+            # a code's first firms by id, read in order: the matching engine's counterparts
+            models.Index(fields=["direction", "hs_code", "company"], name="product_direction_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.hs_code_id}"

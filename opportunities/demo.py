@@ -71,10 +71,18 @@ def tax_id(country: str, rng: random.Random) -> str:
     return base + ruc.calc_check_digit(base)
 
 
+def _unique_tax_id(country: str, rng: random.Random, taken: set[str]) -> str:
+    while (value := tax_id(country, rng)) in taken:
+        pass
+    taken.add(value)
+    return value
+
+
 def company_rows(count: int, headings: list[str], featured: dict[str, list[str]], seed: int):
     """Yield (country, region index, name, tax id, size, exports, imports), Zipf-skewed products."""
     rng = random.Random(seed)
     weights = [1 / rank**0.9 for rank in range(1, len(headings) + 1)]
+    taken: set[str] = set()  # tax ids are unique per country: at 100,000 firms draws collide
     for index in range(count):
         country = "MX" if index % 2 == 0 else "PE"
         exports = (
@@ -94,7 +102,7 @@ def company_rows(count: int, headings: list[str], featured: dict[str, list[str]]
             country,
             rng.random(),
             name,
-            tax_id(country, rng),
+            _unique_tax_id(country, rng, taken),
             rng.choice(["micro", "small", "small", "medium", "large"]),
             sorted(exports),
             sorted(imports - exports),

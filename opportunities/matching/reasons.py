@@ -8,8 +8,68 @@ el 5%." in Spanish, the same sentence in English for an English reader.
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from opportunities.matching.scoring import product_fit
 from tradeportal.formatting import usd
 from tradeportal.i18n import Country, country_name
+
+
+def explain_opportunity(opening, partner: str, firm_code: str, candidate) -> list[dict]:
+    """Why an open opportunity fits a firm of country `partner` through its product `firm_code`."""
+    reasons = []
+    if opening.kind == "demand":
+        world = opening.world or 0.0
+        reasons.append(
+            {
+                "key": "market_imports",
+                "params": {
+                    "market": opening.market,
+                    "region": opening.region,
+                    "value": world,
+                    "code": opening.code,
+                    "year": opening.year,
+                    "partner": partner,
+                    "share": round(100 * (opening.partner or 0.0) / world) if world else 0,
+                },
+            }
+        )
+        if opening.growth and opening.growth > 0:
+            reasons.append({"key": "growth", "params": {"growth": round(opening.growth, 1)}})
+        if opening.unrealised:
+            reasons.append(
+                {"key": "unrealised", "params": {"partner": partner, "value": opening.unrealised}}
+            )
+    elif opening.kind == "request":
+        reasons.append(
+            {"key": "buyer_request", "params": {"buyer": opening.buyer, "code": opening.code}}
+        )
+    fit = level(firm_code, opening.code)
+    reasons.append({"key": "product", "params": {"level": fit, "firm_code": firm_code}})
+    required = candidate.required_certifications
+    if required:
+        met = sorted(required & candidate.firm_certifications)
+        missing = sorted(required - candidate.firm_certifications)
+        reasons.append({"key": "certifications", "params": {"met": met, "missing": missing}})
+    if candidate.similar_dismissed:
+        reasons.append({"key": "dismissed_similar", "params": {}})
+    return reasons
+
+
+def explain_counterpart(
+    name: str, country: str, code: str, role: str, firm_code: str
+) -> list[dict]:
+    """Why a counterpart firm fits: what it trades, and how close that is to the firm's product."""
+    return [
+        {
+            "key": "counterpart",
+            "params": {"company": name, "country": country, "code": code, "role": role},
+        },
+        {"key": "product", "params": {"level": level(firm_code, code), "firm_code": firm_code}},
+    ]
+
+
+def level(firm_code: str, other_code: str) -> str:
+    """How close two HS codes are, as the product reason names it."""
+    return {1.0: "exact", 0.7: "heading", 0.3: "chapter"}[product_fit(firm_code, other_code)]
 
 
 def product_names(reason_lists: list[list[dict]]) -> dict[str, object]:

@@ -49,7 +49,8 @@ def run_chunk(chunk_id: int) -> int:
     )
     if chunk is None:  # done already, or being done by another delivery of the same message
         return 0
-    written = engine.match_companies(chunk.company_ids)
+    # The run's candidates are loaded once per worker process and shared by its chunks.
+    written = engine.match_companies(chunk.company_ids, engine.run_candidates(chunk.run_id))
     chunk.finished_at, chunk.matches_written = timezone.now(), written
     chunk.save(update_fields=["finished_at", "matches_written"])
     _close(chunk.run_id)

@@ -16,8 +16,9 @@ class MatchingSettings(models.Model):
     freshness_weight = models.FloatField(_("freshness"), default=5)
     verified_weight = models.FloatField(_("verified status"), default=10)
     floor_score = models.FloatField(_("floor score"), default=20)
+    # One dashboard page: storage and the nightly writes stay bounded at any scale.
     max_matches_per_company = models.PositiveIntegerField(
-        _("best matches kept per company"), default=100
+        _("best matches kept per company"), default=20
     )
     dismissal_penalty = models.FloatField(
         _("dismissal penalty"),
@@ -53,19 +54,37 @@ class Match(models.Model):
         INTERESTED = "interested", _("Interested")
         DISMISSED = "dismissed", _("Not relevant")
 
+    # Matches are derived rows the engine writes by the million: the database does not check
+    # their references row by row (that was 40% of a full rematch's writes); Django deletes them
+    # with their company or opportunity (on_delete), and the engine drops any row whose
+    # counterpart or opportunity was deleted while it ran (store.py).
+    # No index of its own: the unique constraints and the index below all start with it.
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="matches"
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # Indexed below only where set: each match has one of the two.
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="matches",
+        db_index=False,
+        db_constraint=False,
     )
     counterpart = models.ForeignKey(
-        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "companies.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     score = models.FloatField(_("score"))
     components = models.JSONField(_("components"), default=dict)
@@ -92,7 +111,19 @@ class Match(models.Model):
                 fields=["company", "counterpart"], name="match_company_counterpart"
             ),
         ]
-        indexes = [models.Index(fields=["company", "is_stale", "-score"])]
+        indexes = [
+            models.Index(fields=["company", "is_stale", "-score"]),
+            models.Index(
+                fields=["opportunity"],
+                name="match_opportunity",
+                condition=models.Q(opportunity__isnull=False),
+            ),
+            models.Index(
+                fields=["counterpart"],
+                name="match_counterpart",
+                condition=models.Q(counterpart__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -1,10 +1,26 @@
-"""Engine details: counterparts visited closest product first, the best N kept."""
+"""Engine details: counterparts visited closest product first, the best N kept, exactly the best
+N an exhaustive scoring of every pair keeps."""
+
+import random
+from collections import defaultdict
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from companies.models import Company, CompanyProduct
 from opportunities.matching import engine
-from opportunities.models import Match, MatchingSettings
-from tests.factories import CompanyFactory, CompanyProductFactory, HSCodeFactory, RegionFactory
+from opportunities.matching.candidates import Candidates
+from opportunities.matching.scoring import Candidate, Weights, score
+from opportunities.models import Match, MatchingSettings, Opportunity
+from tests.factories import (
+    CompanyFactory,
+    CompanyProductFactory,
+    HSCodeFactory,
+    OpportunityFactory,
+    RegionFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +47,169 @@ def test_counterparts_with_the_exact_product_beat_the_same_chapter_when_few_are_
     kept = Match.objects.filter(company=supplier, is_stale=False).order_by("-score")
     assert [m.counterpart_id for m in kept] == [exact_buyer.pk, heading_buyer.pk]
     assert all(m.kind == "buyer" for m in kept)
+
+
+def random_world(rng: random.Random) -> list[int]:
+    """Firms of both countries with random products, sectors, certifications and volumes, and
+    demand and buyer requests of random size, age, sector and requirements in two chapters."""
+    regions = {"MX": RegionFactory(code="MX-CMX"), "PE": RegionFactory(code="PE-LIM", country="PE")}
+    codes = [
+        f"{chapter}{heading:02d}{sub}"
+        for chapter in ("08", "09")
+        for heading in range(1, 5)
+        for sub in ("", "10", "20")
+    ]
+    for code in codes:
+        HSCodeFactory(code=code)
+    sectors = [SectorFactory(), SectorFactory()]
+    certifications = ["haccp", "globalgap", "organic"]
+    firms = []
+    for index in range(30):
+        country = "MX" if index % 2 else "PE"
+        firm = CompanyFactory(
+            region=regions[country],
+            status="verified" if rng.random() < 0.85 else "pending",
+            certifications=rng.sample(certifications, rng.randint(0, 2)),
+        )
+        firm.sectors.set(rng.sample(sectors, rng.randint(0, 2)))
+        for code in rng.sample(codes, rng.randint(1, 3)):
+            volume = rng.choice([None, 10**5, 10**7])
+            CompanyProductFactory(company=firm, hs_code_id=code, yearly_volume_usd=volume)
+        for code in rng.sample(codes, rng.randint(0, 2)):
+            if not firm.products.filter(hs_code_id=code).exists():
+                CompanyProductFactory(company=firm, hs_code_id=code, direction="import")
+        firms.append(firm)
+    now = timezone.now()
+    for _ in range(120):
+        request = rng.random() < 0.5
+        buyer = rng.choice(firms) if request else None
+        OpportunityFactory(
+            kind="request" if request else "demand",
+            company=buyer,
+            market_country=buyer.country if buyer else rng.choice(["MX", "PE"]),
+            hs_code_id=rng.choice(codes),
+            sector=rng.choice([None, *sectors]),
+            value_usd=rng.choice([None, round(rng.lognormvariate(15, 2), 2)]),
+            growth_pct=rng.choice([None, round(rng.gauss(3, 10), 1)]),
+            unrealised_usd=rng.choice([None, 0, round(rng.lognormvariate(13, 2), 2)]),
+            required_certifications=rng.sample(certifications, rng.randint(0, 3))
+            if request
+            else [],
+            published_at=now - timedelta(days=rng.randint(0, 200), hours=12),
+            status=rng.choice(["published"] * 9 + ["closed"]),
+            deadline=now + timedelta(days=rng.choice([-3, 30])) if request else None,
+        )
+    return [firm.pk for firm in firms]
+
+
+def exhaustive_best(company_ids, weights: Weights, floor: float, keep: int) -> dict[int, list]:
+    """Every firm scored against every open opportunity and every verified firm, best kept."""
+    products = defaultdict(list)
+    for company_id, code, direction, volume in CompanyProduct.objects.values_list(
+        "company_id", "hs_code_id", "direction", "yearly_volume_usd"
+    ):
+        products[company_id].append((code, direction, float(volume) if volume else None))
+    companies = {c.pk: c for c in Company.objects.prefetch_related("sectors")}
+    dismissed = defaultdict(set)
+    for match in Match.objects.filter(status=Match.Status.DISMISSED).select_related("opportunity"):
+        code = match.opportunity.hs_code_id if match.opportunity else match.components["other_code"]
+        dismissed[match.company_id].add(code[:4])
+    opportunities = [
+        o
+        for o in Opportunity.objects.open().select_related("company")
+        if o.kind != "request" or o.company.status == "verified"
+    ]
+    best = {}
+    for pk in company_ids:
+        firm, scores = companies[pk], defaultdict(float)
+        for code, direction, volume in products[pk]:
+            for o in opportunities if direction == "export" else ():
+                candidate = opportunity_candidate(firm, code, volume, o, dismissed[pk])
+                scores[(True, o.pk)] = max(scores[(True, o.pk)], score(candidate, weights)[0])
+            for other in companies.values():
+                for other_code, other_direction, _volume in products[other.pk]:
+                    if other_direction == direction or other == firm or other.status != "verified":
+                        continue
+                    candidate = Candidate(
+                        code,
+                        other_code,
+                        firm.country,
+                        other.country,
+                        similar_dismissed=other_code[:4] in dismissed[pk],
+                    )
+                    value = score(candidate, weights)[0]
+                    scores[(False, other.pk)] = max(scores[(False, other.pk)], value)
+        ranked = sorted(
+            (-value, not is_opportunity, target)
+            for (is_opportunity, target), value in scores.items()
+            if value >= floor and value > 0
+        )
+        best[pk] = [(not later, target, -negative) for negative, later, target in ranked[:keep]]
+    return best
+
+
+def opportunity_candidate(firm, code, volume, o, dismissed) -> Candidate:
+    value = float(o.value_usd) if o.value_usd else None
+    return Candidate(
+        firm_code=code,
+        other_code=o.hs_code_id,
+        firm_country=firm.country,
+        market_country=o.market_country,
+        same_sector=o.sector_id in {s.pk for s in firm.sectors.all()},
+        demand_usd=value,
+        growth_pct=o.growth_pct,
+        unrealised_usd=float(o.unrealised_usd)
+        if o.kind == "demand" and o.unrealised_usd is not None
+        else None,
+        required_certifications=frozenset(o.required_certifications),
+        firm_certifications=frozenset(firm.certifications),
+        volume_fits=volume >= value if volume and o.kind == "request" and value else None,
+        age_days=(timezone.now() - o.published_at).days,
+        verified=o.kind != "request" or o.company.status == "verified",
+        similar_dismissed=o.hs_code_id[:4] in dismissed,
+    )
+
+
+def stored_best(company_ids) -> dict[int, list]:
+    live = Match.objects.filter(company_id__in=company_ids, is_stale=False)
+    stored = defaultdict(list)
+    for company_id, opportunity_id, counterpart_id, value in live.order_by(
+        "company_id", "-score", "opportunity_id", "counterpart_id"
+    ).values_list("company_id", "opportunity_id", "counterpart_id", "score"):
+        stored[company_id].append(
+            (opportunity_id is not None, opportunity_id or counterpart_id, value)
+        )
+    return {pk: stored.get(pk, []) for pk in company_ids}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_engine_keeps_exactly_the_best_an_exhaustive_scoring_finds(seed):
+    # given a random world and few matches kept, so that the engine prunes most candidates
+    rng = random.Random(seed)
+    MatchingSettings.objects.update_or_create(pk=1, defaults={"max_matches_per_company": 3})
+    company_ids = random_world(rng)
+    weights, floor, keep = engine.load_settings()
+    # when the engine matches them all, then it keeps what scoring every pair would keep
+    engine.match_companies(company_ids)
+    assert stored_best(company_ids) == exhaustive_best(company_ids, weights, floor, keep)
+    # and after firms dismiss some matches, a rematch still agrees, penalties included
+    for pk in rng.sample(list(Match.objects.values_list("pk", flat=True)), 20):
+        Match.objects.filter(pk=pk).update(status=Match.Status.DISMISSED)
+    expected = exhaustive_best(company_ids, weights, floor, keep)
+    engine.match_companies(company_ids)
+    assert stored_best(company_ids) == expected
+
+
+def test_a_counterpart_deleted_while_a_run_reads_its_candidates_leaves_no_dangling_match():
+    # given a full run's candidates, read before a buyer deletes its company
+    fresh = HSCodeFactory(code="080610")
+    supplier = CompanyFactory(region=RegionFactory(code="PE-LIM", country="PE"))
+    CompanyProductFactory(company=supplier, hs_code=fresh)
+    buyer = CompanyFactory(region=RegionFactory(code="MX-CMX"))
+    CompanyProductFactory(company=buyer, hs_code=fresh, direction="import")
+    candidates = Candidates(*engine.load_settings())
+    buyer_id = buyer.pk
+    buyer.delete()
+    # when the run matches the supplier, then no match points at the deleted company
+    engine.match_companies([supplier.pk], candidates)
+    assert not Match.objects.filter(counterpart_id=buyer_id).exists()

@@ -44,3 +44,28 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
     )
     demo_rows = int(demo.split("generated ")[1].split(" ")[0].replace(",", ""))
     assert int(count.split()[-1]) == 4 + 5 + demo_rows
+
+
+def test_the_demo_companies_are_matched_on_sqlite_and_a_rematch_duplicates_nothing(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "TRADEPORTAL_DATA_DIR": str(DATA),
+        "SECRET_KEY": "sqlite-test",
+        "REDIS_URL": "",
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_reference_data")
+    manage(env, "load_demo_trade")
+    manage(env, "load_demo", "--companies", "60")
+    rematch = (
+        "from companies.models import Company; from opportunities.models import Match; "
+        "from opportunities.matching import engine; "
+        "ids = list(Company.objects.values_list('pk', flat=True)); "
+        "print(engine.rematch(ids, kind='full'), Match.objects.filter(is_stale=False).count(), "
+        "Match.objects.count())"
+    )
+    first = manage(env, "shell", "-c", rematch).splitlines()[-1].split()
+    second = manage(env, "shell", "-c", rematch).splitlines()[-1].split()
+    assert int(first[0]) > 0
+    assert first == second and first[0] == first[1] == first[2]

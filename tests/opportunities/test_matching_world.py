@@ -153,3 +153,16 @@ def test_only_the_best_matches_above_the_floor_are_kept(world, settings):
         OpportunityFactory(market_country="MX", hs_code=HSCodeFactory(code=f"08{index + 10}"))
     engine.match_companies([world["grapes_pe"].pk])
     assert Match.objects.filter(company=world["grapes_pe"], is_stale=False).count() == 1
+
+
+def test_the_engine_write_queues_one_instant_email_per_new_match_and_none_on_a_rematch(world):
+    from opportunities.models import OutboxEmail
+    from tests.opportunities.test_outbox_support import member
+
+    membership = member("instant", company=world["monitors_mx"], min_score=50)
+    engine.match_companies([world["monitors_mx"].pk])
+    [email] = OutboxEmail.objects.filter(template="match-instant")
+    assert email.to_email == membership.user.email
+    assert email.context["match"]["reasons"][0].startswith("Perú importó US$ 1\xa0400 M")
+    engine.match_companies([world["monitors_mx"].pk])
+    assert OutboxEmail.objects.filter(template="match-instant").count() == 1

@@ -1,8 +1,19 @@
 """The score, component by component, without a database."""
 
+import random
+
 import pytest
 
-from opportunities.matching.scoring import Candidate, Weights, demand_size, product_fit, score
+from opportunities.matching.scoring import (
+    COMPONENTS,
+    Candidate,
+    Weights,
+    ceiling,
+    components,
+    demand_size,
+    product_fit,
+    score,
+)
 
 W = Weights()
 
@@ -54,6 +65,16 @@ def test_bigger_and_growing_demand_scores_higher():
     assert 0 <= demand_size(1e13, 100) <= 1
 
 
+def test_demand_with_potential_left_to_the_firms_country_scores_higher():
+    assert demand_size(1e8, 5, unrealised_usd=4e7) > demand_size(1e8, 5, unrealised_usd=1e5)
+    assert demand_size(1e8, 5, unrealised_usd=1e5) > demand_size(1e8, 5, unrealised_usd=0)
+
+
+def test_demand_scores_spread_over_big_markets_instead_of_saturating():
+    scores = [demand_size(value, 0) for value in (1e8, 1e9, 1e10)]
+    assert scores == sorted(scores) and scores[-1] - scores[0] >= 0.3
+
+
 def test_required_certifications_the_firm_holds_raise_the_score():
     required = frozenset({"haccp"})
     certified = score(
@@ -87,3 +108,27 @@ def test_components_are_named_and_between_zero_and_one():
         "verified",
     }
     assert all(0 <= v <= 1 for v in parts.values()) and 0 < value <= 100
+
+
+def test_no_firm_scores_above_the_ceiling_of_an_opportunity():
+    rng = random.Random(7)
+    certifications = ["haccp", "organic", "brc"]
+    for _ in range(2000):
+        weights = Weights(*(rng.uniform(0, 40) for _ in COMPONENTS), rng.uniform(0.2, 1.5))
+        pair = candidate(
+            firm_code=rng.choice(["080610", "0806", "080620", "0810", "08"]),
+            other_code=rng.choice(["080610", "0806", "081010"]),
+            same_sector=rng.random() < 0.5,
+            demand_usd=rng.choice([None, rng.lognormvariate(15, 3)]),
+            growth_pct=rng.choice([None, rng.gauss(0, 30)]),
+            unrealised_usd=rng.choice([None, 0.0, rng.lognormvariate(13, 3)]),
+            required_certifications=frozenset(rng.sample(certifications, rng.randint(0, 3))),
+            firm_certifications=frozenset(rng.sample(certifications, rng.randint(0, 3))),
+            volume_fits=rng.choice([None, True, False]),
+            age_days=rng.uniform(0, 400),
+            verified=rng.random() < 0.8,
+            similar_dismissed=rng.random() < 0.3,
+        )
+        parts = components(pair)
+        bound = ceiling(parts, weights, product=parts["product"], sector=pair.same_sector)
+        assert score(pair, weights)[0] <= bound
