@@ -85,6 +85,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## schema: regenerate openapi.yaml, the API's OpenAPI 3 schema (a test fails when it is stale)
+schema: install
+	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
+
 ## messages: extract and compile the translation catalogs (commit both .po and .mo)
 messages: install
 	$(PY) locale/translate.py
@@ -104,6 +108,10 @@ bench-mail: install services
 ## bench-web: browse and opportunity pages under gunicorn with 20,000 opportunities, 2M trade rows
 bench-web: install services
 	$(TEST_ENV) $(PY) bench/bench_web.py
+
+## bench-api: list opportunities and my matches (token) under gunicorn at bench-match's scale
+bench-api: install services
+	$(TEST_ENV) $(PY) bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -217,3 +217,11 @@ class NotificationForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “ERP sync”, so you can tell your tokens apart."),
+    )

@@ -6,13 +6,16 @@ module must not import that module (or what imports it) at the top.
 """
 
 import logging
+from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.urls import include, path, re_path
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -27,26 +30,42 @@ API_PREFIX = "/api/"
 # Language -------------------------------------------------------------------------------------
 
 
-class ApiLanguageMiddleware:
-    """Answer the API in the language the client asks for (Accept-Language, else Spanish).
+class ApiMiddleware:
+    """Answer the API in the client's language, and every API error in the API's JSON shape.
 
-    LocaleMiddleware gives every path outside i18n_patterns the default language when the default
-    has no prefix, which suits the site's pages but not clients that send Accept-Language.
+    Language: LocaleMiddleware gives every path outside i18n_patterns the default language (the
+    default has no prefix), which suits the site's pages but not clients sending Accept-Language.
+    Errors: the few that Django answers before or around DRF (a CSRF failure on a plain view, an
+    unknown host, a crash in a middleware) would otherwise be HTML pages.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX):
-            language = translation.get_language_from_request(request, check_path=False)
-            translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        if request.path_info.startswith(API_PREFIX):
-            response.headers.setdefault("Content-Language", translation.get_language())
-            response.headers.setdefault("Vary", "Accept-Language")
+        if response.status_code >= 400 and "json" not in response.get("Content-Type", ""):
+            response = JsonResponse(
+                error_body(response.status_code, _generic_message(response.status_code)),
+                status=response.status_code,
+            )
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ["Accept-Language"])
         return response
+
+
+def _generic_message(status_code: int) -> str:
+    messages = {
+        400: _("Bad request."),
+        403: _("You do not have permission to perform this action."),
+        404: _("Not found."),
+        500: _("Something went wrong on our side; please try again later."),
+    }
+    return messages.get(status_code) or HTTPStatus(status_code).phrase
 
 
 # Errors ---------------------------------------------------------------------------------------
@@ -140,6 +159,7 @@ def _flatten(messages) -> list:
     return [messages]
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Unknown URLs under /api/ answer in the API's error shape, not the site's 404 page."""
     return JsonResponse(error_body(404, _("Not found.")), status=status.HTTP_404_NOT_FOUND)

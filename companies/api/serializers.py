@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from companies.forms import LANGUAGE_CHOICES
 from companies.models import Certification, Company, CompanyProduct, Direction, Region
-from opportunities.api.serializers import RegionBriefSerializer
+from opportunities.api.serializers import OptionalURLField, RegionBriefSerializer
 from opportunities.models import Sector
 
 
@@ -44,6 +44,7 @@ class PublicCompanySerializer(serializers.ModelSerializer):
     region = RegionBriefSerializer()
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     products = PublicProductSerializer(many=True)
+    website = OptionalURLField(read_only=True)
     url = serializers.SerializerMethodField(help_text="The company's public page on the site.")
 
     class Meta:
@@ -84,6 +85,7 @@ class MyCompanySerializer(serializers.ModelSerializer):
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False
     )
+    website = OptionalURLField()
     my_role = serializers.CharField(read_only=True, help_text="owner or member")
 
     class Meta:

@@ -16,6 +16,19 @@ from opportunities.models import (
 from tradeportal.i18n import Country
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL the owner may leave empty: null in responses (an empty string is not a URL)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data) if data else ""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SectorSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="In the request's language.")
     description = serializers.CharField(read_only=True)
@@ -65,6 +78,8 @@ class OpportunitySerializer(serializers.ModelSerializer):
     hs_code = HSCodeBriefSerializer(read_only=True)
     sector = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     buyer = BuyerSerializer(source="company", read_only=True, allow_null=True)
+    incoterm = serializers.ChoiceField(choices=Incoterm.choices, allow_blank=True, read_only=True)
+    source_url = OptionalURLField(read_only=True)
     url = serializers.SerializerMethodField(help_text="The opportunity's page on the site.")
 
     class Meta:

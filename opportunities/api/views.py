@@ -160,8 +160,10 @@ def aggregate_trade(
     """Sum trade values per market, partner, flow, HS code (cut to `level` digits) and year."""
     flows = TradeFlow.objects.filter(flow=flow, year__isnull=False, hs_code__isnull=False)
     flows = flows.filter(region=region) if region else flows.filter(region__isnull=True)
-    filters = {"reporter": market, "partner": partner, "year": year, "hs_code_id__startswith": hs}
+    filters = {"reporter": market, "partner": partner, "year": year}
     flows = flows.filter(**{key: value for key, value in filters.items() if value is not None})
+    if hs:
+        flows = flows.annotate(prefix=Substr("hs_code_id", 1, len(hs))).filter(prefix=hs)
     if source:
         flows = flows.filter(dataset__in=TradeDataset.objects.filter(source=source))
     return (
