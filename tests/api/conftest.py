@@ -37,6 +37,7 @@ class World:
     my_match: Match
     their_match: Match
     their_request: Opportunity
+    my_request: Opportunity  # awaiting moderation
     demand: Opportunity
 
 
@@ -112,6 +113,16 @@ def world(db) -> World:
         deadline=soon,
         published_at=None,
     )
+    my_request = OpportunityFactory(
+        kind="request",
+        company=mine,
+        status="pending",
+        market_country="MX",
+        title="Compramos uva",
+        hs_code=grapes,
+        deadline=soon,
+        published_at=None,
+    )
     my_match = MatchFactory(
         company=mine,
         opportunity=their_request,
@@ -133,6 +144,7 @@ def world(db) -> World:
         my_match,
         their_match,
         their_request,
+        my_request,
         demand,
     )
 

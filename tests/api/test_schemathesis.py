@@ -60,11 +60,13 @@ def owner_key(world) -> str:
 @override_settings(ALLOWED_HOSTS=["*"])
 @pytest.mark.django_db
 def test_no_server_error_and_every_response_fits_the_schema(case, world, owner_key):
-    """Private paths point at the owner's company and its objects half of the time."""
+    """Private paths point at the owner's company, its matches and its buyer request."""
     params = case.path_parameters or {}
     if "company_pk" in params or "company" in params:
         key = "company_pk" if "company_pk" in params else "company"
         params[key] = world.mine.pk
         if "id" in params and "/matches/" in case.path:
             params["id"] = world.my_match.pk
+        if "id" in params and "/requests/" in case.path:
+            params["id"] = world.my_request.pk
     case.call_and_validate(headers={"Authorization": f"Bearer {owner_key}"}, checks=CHECKS)
