@@ -107,7 +107,7 @@ def test_buyer_requests_go_to_moderation_and_can_be_edited_and_closed(world, as_
     closed = as_owner.post(f"{path}{request['id']}/close/")
     assert closed.json()["status"] == "closed"
     assert Opportunity.objects.get(pk=request["id"]).closed_at is not None
-    assert [r["id"] for r in as_owner.get(path).json()["results"]][0] == request["id"]
+    assert as_owner.get(path).json()["results"][0]["id"] == request["id"]
 
 
 def test_buyer_requests_follow_the_forms_rules(world):
@@ -119,7 +119,8 @@ def test_buyer_requests_follow_the_forms_rules(world):
         path, {"title": "x", "hs_code": "99", "deadline": "2031-01-01T00:00:00Z"}, format="json"
     )
     assert error(unknown)["fields"]["hs_code"] == [
-        "99 is not an HS heading (4 digits) or subheading (6 digits). Search by words to find yours."
+        "99 is not an HS heading (4 digits) or subheading (6 digits). "
+        "Search by words to find yours."
     ]
     past = client.post(
         path, {"title": "x", "hs_code": "7403", "deadline": "2020-01-01T00:00:00Z"}, format="json"
