@@ -85,9 +85,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## schema: regenerate openapi.yaml, the API's OpenAPI 3 schema (a test fails when it is stale)
+## schema: regenerate openapi.yaml, the API's OpenAPI 3 schema (a test fails when it is stale);
+## with the PostgreSQL settings, whose integer ranges the schema states
 schema: install
-	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
+	$(TEST_ENV) $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
 
 ## messages: extract and compile the translation catalogs (commit both .po and .mo)
 messages: install

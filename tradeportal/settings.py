@@ -294,7 +294,6 @@ REST_FRAMEWORK = {
         "user": env.str("API_RATE_USER", default="600/min"),
     },
     "EXCEPTION_HANDLER": "tradeportal.api.exception_handler",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TradePortal API",

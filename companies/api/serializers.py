@@ -3,7 +3,14 @@
 from rest_framework import serializers
 
 from companies.forms import LANGUAGE_CHOICES
-from companies.models import Certification, Company, CompanyProduct, Direction, Region
+from companies.models import (
+    Certification,
+    Company,
+    CompanyProduct,
+    Direction,
+    Membership,
+    Region,
+)
 from opportunities.api.serializers import OptionalURLField, RegionBriefSerializer
 from opportunities.models import Sector
 
@@ -86,7 +93,9 @@ class MyCompanySerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False
     )
     website = OptionalURLField()
-    my_role = serializers.CharField(read_only=True, help_text="owner or member")
+    my_role = serializers.ChoiceField(
+        choices=Membership.Role.choices, read_only=True, help_text="The user's role in it."
+    )
 
     class Meta:
         model = Company

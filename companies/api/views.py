@@ -2,7 +2,7 @@
 
 from django.db.models import Model, OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
@@ -25,6 +25,7 @@ def register(router) -> None:
     )
 
 
+@extend_schema_view(retrieve=extend_schema(description="One company's public page."))
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The public directory: verified companies that chose a public page, as the site shows them."""
 
@@ -35,6 +36,12 @@ class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.directory()
 
 
+@extend_schema_view(
+    update=extend_schema(description="Edit the profile (the country and tax id never change)."),
+    partial_update=extend_schema(
+        description="Edit part of the profile (the country and tax id never change)."
+    ),
+)
 class MyCompanyViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -88,6 +95,10 @@ def _form_values(data: dict) -> dict:
 
 
 @extend_schema(parameters=[COMPANY_PK])
+@extend_schema_view(
+    create=extend_schema(description="Add a product, or update the volume of one listed."),
+    destroy=extend_schema(description="Remove a product; the company is matched again."),
+)
 class ProductViewSet(
     CompanyScopedMixin,
     mixins.ListModelMixin,

@@ -46,6 +46,7 @@ def register(router) -> None:
 # Reference data -------------------------------------------------------------------------------
 
 
+@extend_schema_view(retrieve=extend_schema(description="One active sector."))
 class SectorViewSet(viewsets.ReadOnlyModelViewSet):
     """Active sectors, in the site's order."""
 
@@ -76,6 +77,7 @@ class HSCodeFilter(django_filters.FilterSet):
         return queryset  # applied in the view, on the form's search: see HSCodeViewSet
 
 
+@extend_schema_view(retrieve=extend_schema(description="One chapter, heading or subheading."))
 class HSCodeViewSet(viewsets.ReadOnlyModelViewSet):
     """The HS 2022 nomenclature; `q` searches it the way the site's forms do (at most 50 codes)."""
 
@@ -102,6 +104,7 @@ class RegionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+@extend_schema_view(retrieve=extend_schema(description="One state or region."))
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """Mexico's states and Peru's regions."""
 
@@ -115,6 +118,11 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 # Opportunities --------------------------------------------------------------------------------
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        description="One open opportunity, with the yearly figures and the source behind it."
+    )
+)
 class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
     """Open opportunities, with the browse page's filters, full-text search and sorting."""
 
@@ -181,6 +189,11 @@ def aggregate_trade(
 
 
 @extend_schema(parameters=[OpenApiParameter("company_pk", OpenApiTypes.INT, "path")])
+@extend_schema_view(
+    create=extend_schema(description="Post a buyer request; it is published after moderation."),
+    update=extend_schema(description="Edit a buyer request; it goes back to moderation."),
+    partial_update=extend_schema(description="Edit a buyer request; it goes back to moderation."),
+)
 class BuyerRequestViewSet(
     CompanyScopedMixin,
     mixins.ListModelMixin,
@@ -260,6 +273,7 @@ class MatchFilter(django_filters.FilterSet):
 
 
 @extend_schema(parameters=[OpenApiParameter("company_pk", OpenApiTypes.INT, "path")])
+@extend_schema_view(retrieve=extend_schema(description="One of the company's matches."))
 class MatchViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
     """The company's current matches, best first, with their reasons in the request's language."""
 
