@@ -54,6 +54,27 @@ def setup() -> dict:
     return env
 
 
+def generate() -> None:
+    """bench-match's generator, with tax ids made unique: its random 8-digit RUCs collide
+    (birthday paradox) once there are tens of thousands of Peruvian companies."""
+    from opportunities import demo
+
+    original, seen = demo.tax_id, set()
+
+    def unique_tax_id(country, rng):
+        value = original(country, rng)
+        while (country, value) in seen:
+            value = original(country, rng)
+        seen.add((country, value))
+        return value
+
+    demo.tax_id = unique_tax_id
+    try:
+        bench_match.generate()
+    finally:
+        demo.tax_id = original
+
+
 def full_rematch(env: dict) -> float:
     """Every company's matches, computed by two real worker processes (as bench-match does)."""
     from opportunities.matching import tasks
@@ -173,7 +194,7 @@ def main() -> None:
     companies, opportunities = bench_match.COMPANIES, bench_match.OPPORTUNITIES
     print(f"bench-api: {companies:,} companies x {opportunities:,} opportunities (PostgreSQL)")
     started = time.perf_counter()
-    bench_match.generate()
+    generate()
     print(f"  data generated in {time.perf_counter() - started:.0f} s")
     print(f"  full rematch through 2 worker processes: {full_rematch(env):.0f} s")
     company, key, matches = token_for_busiest_company()

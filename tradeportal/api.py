@@ -114,6 +114,7 @@ def error_body(status_code: int, message: str, code: str | None = None, fields=N
 def exception_handler(exc, context):
     """Turn every exception of an API view into the one error shape, in the request's language."""
     from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
 
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -124,6 +125,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error in %s", context["view"].__class__.__name__, exc_info=exc)
+        set_rollback()
         return Response(
             error_body(500, _("Something went wrong on our side; please try again later.")),
             status=500,
