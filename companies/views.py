@@ -292,23 +292,22 @@ def privacy(request):
     return render(request, "companies/privacy.html")
 
 
-NEW_TOKEN_SESSION_KEY = "new_api_token"
-
-
 @login_required
 def api_tokens(request):
-    """Create personal API tokens and list them; a new key is shown once, then only its prefix."""
+    """Create personal API tokens and list them; a new key is shown once, then only its prefix.
+
+    The new key is rendered in the answer to the POST itself, never kept in the session: the
+    only copy the site ever holds is its hash.
+    """
     form = ApiTokenForm(request.POST or None)
+    new_key = None
     if request.method == "POST" and form.is_valid():
-        token, key = tokens.create_token(user=request.user, name=form.cleaned_data["name"])
-        request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "key": key}
-        return redirect("companies:api_tokens")
-    context = {
-        "form": form,
-        "tokens": request.user.api_tokens.all(),
-        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
-    }
-    return render(request, "companies/api_tokens.html", context)
+        _token, new_key = tokens.create_token(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    context = {"form": form, "tokens": request.user.api_tokens.all(), "new_key": new_key}
+    response = render(request, "companies/api_tokens.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
