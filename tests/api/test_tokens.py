@@ -108,3 +108,16 @@ def test_last_use_is_written_at_most_once_a_minute(world):
     api.get("/api/v1/my/companies/")
     token.refresh_from_db()
     assert token.last_used_at > first - timezone.timedelta(seconds=1)
+
+
+def test_staff_can_revoke_a_token_in_the_admin(world, client):
+    world.staff.is_superuser = True
+    world.staff.save()
+    api = token_client(world.owner)
+    token = ApiToken.objects.get(user=world.owner)
+    client.force_login(world.staff)
+    client.post(
+        "/admin/companies/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert api.get("/api/v1/my/companies/").status_code == 401
