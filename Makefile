@@ -85,6 +85,11 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## schema: regenerate openapi.yaml, the API's OpenAPI 3 schema (a test fails when it is stale);
+## with the PostgreSQL settings, whose integer ranges the schema states
+schema: install
+	$(TEST_ENV) $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
+
 ## messages: extract and compile the translation catalogs (commit both .po and .mo)
 messages: install
 	$(PY) locale/translate.py
@@ -108,6 +113,10 @@ bench-web: install services
 ## soak: load and faults on a private PostgreSQL, Redis, gunicorn and workers (about 10 min)
 soak: install
 	$(PY) bench/soak.py
+
+## bench-api: list opportunities and my matches (token) under gunicorn at bench-match's scale
+bench-api: install services
+	$(TEST_ENV) $(PY) bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -2,8 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from companies import services
-from companies.models import Company, CompanyProduct, Invitation, Membership, Region, User
+from companies import services, tokens
+from companies.models import (
+    ApiToken,
+    Company,
+    CompanyProduct,
+    Invitation,
+    Membership,
+    Region,
+    User,
+)
 from tradeportal.admin_reasons import ask_reason
 
 
@@ -102,3 +110,23 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "company", "created_at", "accepted_at"]
     search_fields = ["email", "company__legal_name"]
     exclude = ["token"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see who has tokens and may revoke one; nobody sees a key (only its hash is kept)."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "name", "prefix"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tokens are created by their owner, who alone sees the key
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            tokens.revoke_token(user=token.user, token_id=token.pk)

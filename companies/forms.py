@@ -83,6 +83,11 @@ class CompanyIdentityForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         country, region = data.get("country"), data.get("region")
+        if country and region and region.country != country:
+            self.add_error(
+                "region",
+                _("Choose a state or region of %(country)s.") % {"country": Country(country).label},
+            )
         if self.instance.pk:
             return data
         if country and data.get("tax_id"):
@@ -99,11 +104,6 @@ class CompanyIdentityForm(forms.ModelForm):
                             "Ask its owner to invite you."
                         ),
                     )
-        if country and region and region.country != country:
-            self.add_error(
-                "region",
-                _("Choose a state or region of %(country)s.") % {"country": Country(country).label},
-            )
         return data
 
 
@@ -216,3 +216,11 @@ class NotificationForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “ERP sync”, so you can tell your tokens apart."),
+    )

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from companies import selectors, services
+from companies import selectors, services, tokens
 from companies.context_processors import SESSION_KEY
 from companies.forms import (
+    ApiTokenForm,
     CompanyIdentityForm,
     CompanyProfileForm,
     InviteForm,
@@ -289,3 +290,29 @@ def privacy(request):
         response["Content-Disposition"] = 'attachment; filename="tradeportal-my-data.json"'
         return response
     return render(request, "companies/privacy.html")
+
+
+@login_required
+def api_tokens(request):
+    """Create personal API tokens and list them; a new key is shown once, then only its prefix.
+
+    The new key is rendered in the answer to the POST itself, never kept in the session: the
+    only copy the site ever holds is its hash.
+    """
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = tokens.create_token(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    context = {"form": form, "tokens": request.user.api_tokens.all(), "new_key": new_key}
+    response = render(request, "companies/api_tokens.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    if tokens.revoke_token(user=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked; it no longer works."))
+    return redirect("companies:api_tokens")

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "tradeportal.api.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -292,24 +293,51 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# REST API under /api/v1/ (tradeportal/api.py): session or personal token, one error shape.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tradeportal.api_schema.TradePortalAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its WWW-Authenticate header makes an anonymous refusal a 401.
+        "companies.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 25,
+    "DEFAULT_PAGINATION_CLASS": "tradeportal.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["tradeportal.api.AnonThrottle", "tradeportal.api.UserThrottle"],
+    # Per anonymous client (IP) and per user (all their tokens and sessions together).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="120/min"),
+        "user": env.str("API_RATE_USER", default="600/min"),
+    },
+    "EXCEPTION_HANDLER": "tradeportal.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TradePortal API",
-    "DESCRIPTION": "Mexico-Peru trade opportunities, market demand and matches for partners.",
+    "DESCRIPTION": (
+        "Mexico-Peru trade opportunities, market demand, trade statistics and matches.\n\n"
+        "Authenticate with a personal token from the site's API tokens page "
+        "(`Authorization: Bearer tp_...`) or with the site's session (send the CSRF token on "
+        "writes). Messages follow `Accept-Language` (es, en). Every error has the shape "
+        '`{"error": {"status", "code", "message", "fields"}}`. Lists are paginated '
+        "(`page`, `page_size` up to 100) in a stable order."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "tradeportal.i18n.Country",
+        "CertificationEnum": "companies.models.Certification",
+        "OpportunityKindEnum": "opportunities.models.Opportunity.Kind",
+        "MatchKindEnum": "opportunities.models.Match.Kind",
+        "MatchStatusEnum": "opportunities.models.Match.Status",
+        "OpportunityStatusEnum": "opportunities.models.Opportunity.Status",
+    },
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

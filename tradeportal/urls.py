@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from tradeportal import views
+from tradeportal import api, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api.urls())),
 ]
 
 urlpatterns += i18n_patterns(

@@ -140,3 +140,8 @@ def _email_members(company, template: str, interest: Interest, extra: dict) -> N
                 **extra,
             },
         )
+
+
+def set_match_status(*, match: Match, status: str) -> None:
+    """Mark a match as not relevant (dismissed) or back to seen; the engine keeps the mark."""
+    Match.objects.filter(pk=match.pk).update(status=status)

@@ -79,7 +79,7 @@ def match_action(request, pk: int, action: str):
         messages.success(request, _("We told them you are interested."))
     elif action in ("dismiss", "restore"):
         status = Match.Status.DISMISSED if action == "dismiss" else Match.Status.SEEN
-        Match.objects.filter(pk=match.pk).update(status=status)
+        interest_service.set_match_status(match=match, status=status)
     return redirect(request.POST.get("next") or "opportunities:dashboard")
 
 

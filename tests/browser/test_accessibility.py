@@ -42,6 +42,7 @@ PRIVATE = [
     "/companies/{company}/setup/3/",
     "/companies/{company}/setup/4/",
     "/companies/privacy/",
+    "/companies/api-tokens/",
 ]
 
 

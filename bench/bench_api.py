@@ -1,0 +1,236 @@
+"""The REST API under gunicorn at the matching benchmark's scale.
+
+Generates bench-match's data (BENCH_COMPANIES companies with their products, BENCH_OPPORTUNITIES
+opportunities) in a fresh PostgreSQL database, computes the matches of the first
+BENCH_API_MATCHED companies with the engine, gives the company with the most matches an owner
+with a personal API token, serves the site with gunicorn (production settings, throttling out of the
+way) and drives it with BENCH_API_CLIENTS keep-alive clients for BENCH_API_SECONDS per endpoint:
+prints p50/p95 and requests/s for listing opportunities and listing my matches (token auth),
+and the SQL queries per request at two page sizes.
+"""
+
+import http.client
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import bench_match
+from bench.common import ROOT, bench_database_url, manage, run_measured
+
+CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "16"))
+SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
+PORT = 8766
+PAGE_SIZES = (10, 100)
+MATCHED = int(os.environ.get("BENCH_API_MATCHED", "2000"))
+
+
+def setup() -> dict:
+    url = bench_database_url("tradeportal_bench_api")
+    env = {
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECRET_KEY": "bench-api",
+        # Measure the API, not the throttle's refusals.
+        "API_RATE_ANON": "1000000/min",
+        "API_RATE_USER": "1000000/min",
+    }
+    run_measured(manage("migrate", "--noinput", "-v0"), env)
+    for command in ("import_hs", "import_regions", "import_sectors"):
+        run_measured(manage(command), env)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
+    import django
+
+    django.setup()
+    return env
+
+
+def generate() -> None:
+    """bench-match's generator, with tax ids made unique: its random 8-digit RUCs collide
+    (birthday paradox) once there are tens of thousands of Peruvian companies."""
+    from opportunities import demo
+
+    original, seen = demo.tax_id, set()
+
+    def unique_tax_id(country, rng):
+        value = original(country, rng)
+        while (country, value) in seen:
+            value = original(country, rng)
+        seen.add((country, value))
+        return value
+
+    demo.tax_id = unique_tax_id
+    try:
+        bench_match.generate()
+    finally:
+        demo.tax_id = original
+
+
+def match_some(count: int) -> tuple[float, int]:
+    """The matches of the first `count` companies, by the engine in this process.
+
+    A full rematch at 100,000 companies writes millions of matches and takes far longer than
+    this benchmark should (bench-match measures it); listing one company's matches reads them
+    through the (company, is_stale, -score) index, whatever the table's size.
+    """
+    from companies.models import Company
+    from opportunities.matching import engine
+
+    ids = list(Company.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    started = time.perf_counter()
+    written = engine.rematch(ids, "company")
+    return time.perf_counter() - started, written
+
+
+def token_for_busiest_company() -> tuple[int, str, int]:
+    """An owner with a token for the company with the most current matches."""
+    from django.db.models import Count
+
+    from companies import tokens
+    from companies.models import Membership, User
+    from opportunities.models import Match
+
+    busiest = (
+        Match.objects.filter(is_stale=False)
+        .values("company")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    user = User.objects.create_user(email="bench@api.test", password=None)
+    Membership.objects.create(user=user, company_id=busiest["company"], role="owner")
+    _token, key = tokens.create_token(user=user, name="bench")
+    return busiest["company"], key, busiest["n"]
+
+
+def count_queries(path: str, key: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get(path)  # the token's first use of the minute also writes its last use
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.content[:300])
+    return len(queries)
+
+
+def drive(path: str, key: str, seconds: float = SECONDS) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {key}", "Accept-Language": "es"}
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        mine = []
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"{path}: HTTP {response.status}")
+            mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, len(latencies) / (time.perf_counter() - started)
+
+
+def serve(env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tradeportal.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "4",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+    for _ in range(60):
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/health/")
+            return server
+        except OSError:
+            time.sleep(0.5)
+    return server
+
+
+def main() -> None:
+    env = setup()
+    from django.db import connection
+
+    companies, opportunities = bench_match.COMPANIES, bench_match.OPPORTUNITIES
+    print(f"bench-api: {companies:,} companies x {opportunities:,} opportunities (PostgreSQL)")
+    started = time.perf_counter()
+    generate()
+    print(f"  data generated in {time.perf_counter() - started:.0f} s")
+    seconds, written = match_some(MATCHED)
+    print(f"  matches of the first {MATCHED:,} companies: {written:,} written in {seconds:.0f} s")
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them in production
+        cursor.execute("VACUUM ANALYZE")
+    company, key, matches = token_for_busiest_company()
+    endpoints = {
+        "opportunities (default sort)": "/api/v1/opportunities/?page_size={n}",
+        "opportunities (market, by value)": (
+            "/api/v1/opportunities/?market=PE&sort=value&page_size={n}"
+        ),
+        f"my matches ({matches} current, token)": (
+            f"/api/v1/my/companies/{company}/matches/?page_size={{n}}"
+        ),
+    }
+    queries = {
+        name: [count_queries(path.format(n=n), key) for n in PAGE_SIZES]
+        for name, path in endpoints.items()
+    }
+    run_measured(manage("collectstatic", "--noinput", "-v0"), env)
+    server = serve(env)
+    try:
+        for path in endpoints.values():  # every gunicorn worker loads the code and connects
+            drive(path.format(n=25), key, seconds=2)
+        results = {name: drive(path.format(n=25), key) for name, path in endpoints.items()}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+    print(
+        f"  gunicorn 4 workers x 4 threads, {CLIENTS} clients, {SECONDS:.0f} s per endpoint, "
+        "25 per page"
+    )
+    for name, (latencies, rate) in results.items():
+        cuts = statistics.quantiles(latencies, n=100)
+        counts = " / ".join(str(q) for q in queries[name])
+        print(
+            f"  {name:40s} p50 {cuts[49] * 1000:6.1f} ms  p95 {cuts[94] * 1000:6.1f} ms  "
+            f"{rate:7.1f} req/s  queries at {PAGE_SIZES[0]} / {PAGE_SIZES[1]} per page: {counts}"
+        )
+
+
+if __name__ == "__main__":
+    main()
