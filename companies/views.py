@@ -313,6 +313,8 @@ def api_tokens(request):
 @login_required
 @require_POST
 def api_token_revoke(request, token_id: int):
-    if tokens.revoke_token(user=request.user, token_id=token_id):
-        messages.success(request, _("The token was revoked; it no longer works."))
+    """Revoke one of the user's active tokens; any other token id answers 404."""
+    if not tokens.revoke_token(user=request.user, token_id=token_id):
+        raise Http404
+    messages.success(request, _("The token was revoked; it no longer works."))
     return redirect("companies:api_tokens")

@@ -15,6 +15,7 @@ member of another company and as the owner, and checks what each kind of access 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -23,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from companies import tokens
 from companies.context_processors import SESSION_KEY
 from companies.models import Invitation, Membership, NotificationFrequency
 from opportunities.models import (
@@ -50,6 +52,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 PASSWORD = "a-Strong-pass-123"  # the factories' password
@@ -123,6 +126,9 @@ def world() -> World:
     objects["opportunities.tradeupload"] = TradeUpload.objects.create(
         file="imports/baci.csv", format="baci", uploaded_by=staff
     )
+    objects["api_token"] = objects["companies.apitoken"] = tokens.create_token(
+        user=owner, name="ERP"
+    )[0]
     objects["opportunities.match"] = objects["match"]
     objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
     objects["companies.invitation"] = objects["invitation"]
@@ -169,6 +175,9 @@ ROUTES: dict[str, Access | NotAnObject] = {
     "companies:detail": Public(lambda w: {"pk": w.company.pk}),
     "companies:profile": Private(lambda w: {"pk": w.company.pk}),
     "companies:setup": Private(lambda w: {"pk": w.company.pk, "step": 2}),
+    "companies:api_token_revoke": Private(
+        lambda w: {"token_id": w.objects["api_token"].pk}, method="post"
+    ),
     "companies:product_remove": Private(
         lambda w: {"pk": w.company.pk, "product_id": w.objects["product"].pk}, method="post"
     ),
@@ -264,7 +273,10 @@ def test_every_route_with_a_parameter_has_an_access_rule():
     missing = [
         key
         for key, route, _name in routes_with_parameters()
-        if key not in ROUTES and not admin_model(route) and not key.startswith("admin:view_on_site")
+        if key not in ROUTES
+        and not admin_model(route)
+        and not key.startswith("admin:view_on_site")
+        and not route.startswith("api/")  # the API's operations are checked from its schema
     ]
     assert missing == [], f"routes with no entry in the authorisation matrix: {missing}"
 
@@ -357,3 +369,168 @@ def test_the_admins_view_on_site_redirect_is_for_staff_only(world, client):
     url = reverse("admin:view_on_site", args=[1, world.company.pk])
     assert sends_to(client.get(url), ADMIN_LOGIN)
     assert sends_to(as_user(client, world.other, world).get(url), ADMIN_LOGIN)
+
+
+# --- The API, operation by operation, from its committed schema --------------------------------
+# (tests/api/test_schema.py keeps openapi.yaml equal to the generated schema.)
+
+
+def api_operations() -> list[tuple[str, str, str]]:
+    """(operationId, method, path) of every operation in openapi.yaml."""
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    return [
+        (operation["operationId"], method, path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+@dataclass(frozen=True)
+class ApiPublic:
+    """Readable by everyone, tokens or not."""
+
+    params: Callable = lambda w: {}
+
+
+@dataclass(frozen=True)
+class ApiPrivate:
+    """A company's own: anonymous → 401; another company's member → 404 (or, for a list, a list
+    without it); a member of the company → served."""
+
+    params: Callable = lambda w: {}
+    body: Callable = lambda w: {}
+    listing: bool = False  # a list of the user's own things, with no company in the URL
+
+
+def _mine(w):
+    return {"company_pk": w.mine.pk}
+
+
+def _my_match(w):
+    return {"company_pk": w.mine.pk, "id": w.my_match.pk}
+
+
+def _my_request(w):
+    return {"company_pk": w.mine.pk, "id": w.my_request.pk}
+
+
+def _my_product(w):
+    return {"company_pk": w.mine.pk, "id": w.mine.products.get().pk}
+
+
+REQUEST_BODY = {"title": "Cobre refinado", "hs_code": "7403", "deadline": "2031-01-01T00:00:00Z"}
+API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
+    "companies_list": ApiPublic(),
+    "companies_retrieve": ApiPublic(lambda w: {"id": w.theirs.pk}),
+    "hs_codes_list": ApiPublic(),
+    "hs_codes_retrieve": ApiPublic(lambda w: {"code": "0901"}),
+    "opportunities_list": ApiPublic(),
+    "opportunities_retrieve": ApiPublic(lambda w: {"id": w.demand.pk}),
+    "regions_list": ApiPublic(),
+    "regions_retrieve": ApiPublic(lambda w: {"code": "PE-LIM"}),
+    "sectors_list": ApiPublic(),
+    "sectors_retrieve": ApiPublic(lambda w: {"slug": "agribusiness"}),
+    "trade_statistics_list": ApiPublic(),
+    "my_companies_list": ApiPrivate(listing=True),
+    "my_companies_retrieve": ApiPrivate(lambda w: {"id": w.mine.pk}),
+    "my_companies_update": ApiPrivate(
+        lambda w: {"id": w.mine.pk},
+        lambda w: {
+            "legal_name": w.mine.legal_name,
+            "region": "MX-CMX",
+            "size": "small",
+            "city": "Tlalpan",
+        },
+    ),
+    "my_companies_partial_update": ApiPrivate(
+        lambda w: {"id": w.mine.pk}, lambda w: {"city": "Tlalpan"}
+    ),
+    "my_companies_matches_list": ApiPrivate(_mine),
+    "my_companies_matches_retrieve": ApiPrivate(_my_match),
+    "my_companies_matches_dismiss_create": ApiPrivate(_my_match),
+    "my_companies_matches_interested_create": ApiPrivate(_my_match),
+    "my_companies_matches_restore_create": ApiPrivate(_my_match),
+    "my_companies_products_list": ApiPrivate(_mine),
+    "my_companies_products_create": ApiPrivate(
+        _mine, lambda w: {"hs_code": "7403", "direction": "export"}
+    ),
+    "my_companies_products_retrieve": ApiPrivate(_my_product),
+    "my_companies_products_destroy": ApiPrivate(_my_product),
+    "my_companies_requests_list": ApiPrivate(_mine),
+    "my_companies_requests_create": ApiPrivate(_mine, lambda w: REQUEST_BODY),
+    "my_companies_requests_retrieve": ApiPrivate(_my_request),
+    "my_companies_requests_update": ApiPrivate(_my_request, lambda w: REQUEST_BODY),
+    "my_companies_requests_partial_update": ApiPrivate(_my_request, lambda w: {"quantity": "25"}),
+    "my_companies_requests_close_create": ApiPrivate(_my_request),
+    "my_notification_preferences_list": ApiPrivate(listing=True),
+    "my_notification_preferences_retrieve": ApiPrivate(lambda w: {"company": w.mine.pk}),
+    "my_notification_preferences_update": ApiPrivate(
+        lambda w: {"company": w.mine.pk},
+        lambda w: {"notify_frequency": "weekly", "notify_min_score": 60},
+    ),
+    "my_notification_preferences_partial_update": ApiPrivate(
+        lambda w: {"company": w.mine.pk}, lambda w: {"notify_frequency": "weekly"}
+    ),
+}
+
+
+def test_every_api_operation_has_an_access_rule():
+    operations = {operation for operation, _method, _path in api_operations()}
+    assert sorted(operations - API_OPERATIONS.keys()) == [], "API operations with no entry"
+    assert sorted(API_OPERATIONS.keys() - operations) == [], "entries for operations that left"
+
+
+def test_every_api_route_is_in_the_schema():
+    """So that the schema-driven matrix sees every API route with a parameter."""
+    import re
+
+    paths = {re.sub(r"\{\w+\}", "{}", path) for _op, _method, path in api_operations()}
+    for _key, route, _name in routes_with_parameters():
+        if route.startswith("api/") and "schema" not in route and "docs" not in route:
+            url = "/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[\w:]+>", "{}", route)
+            url = url.replace("^", "").replace("$", "").replace("\\.", ".")
+            if "{}" in url and "format" not in route:
+                assert url in paths, f"{route} is served but missing from openapi.yaml"
+
+
+API = api_operations()
+
+
+@pytest.mark.parametrize(("operation", "method", "path"), API, ids=[op for op, _m, _p in API])
+def test_api_operations_answer_each_kind_of_client_as_promised(operation, method, path, db):
+    from tests.api.conftest import build_world, token_client
+
+    w = build_world()
+    rule = API_OPERATIONS[operation]
+    url = path.format(**rule.params(w))
+    body = rule.body(w) if isinstance(rule, ApiPrivate) else {}
+
+    def call(user):
+        return getattr(token_client(user), method)(url, body, format="json")
+
+    if isinstance(rule, ApiPublic):
+        for user in (None, w.stranger, w.owner):
+            assert call(user).status_code == 200, f"{method} {url} for {user}"
+        return
+    anonymous = call(None)
+    assert anonymous.status_code == 401, f"{method} {url} answered {anonymous.status_code}"
+    stranger = call(w.stranger)
+    if rule.listing:
+        assert stranger.status_code == 200
+        assert w.mine.pk not in companies_in(stranger)
+    else:
+        assert stranger.status_code == 404, f"{method} {url} answered {stranger.status_code}"
+    owner = call(w.owner)
+    assert owner.status_code in (200, 201, 204), f"{method} {url}: {owner.content}"
+    if rule.listing:
+        assert w.mine.pk in companies_in(owner)
+
+
+def companies_in(response) -> set[int]:
+    """The companies a list of the user's companies or preferences shows."""
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    return {row["company"] if "company" in row else row["id"] for row in rows}

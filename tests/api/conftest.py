@@ -49,6 +49,10 @@ def code(number: str, es: str, en: str):
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     cdmx = RegionFactory(code="MX-CMX", name="Ciudad de México", national_code="09")
     lima = RegionFactory(code="PE-LIM", country="PE", name="Lima", national_code="150000")
     RegionFactory(code="PE-ARE", country="PE", name="Arequipa", national_code="040000")
