@@ -199,7 +199,14 @@ class AnonThrottle(_LiveRates, AnonRateThrottle):
 
 
 class UserThrottle(_LiveRates, UserRateThrottle):
-    """Requests per signed-in user, whether by session or by any of their tokens."""
+    """Requests per signed-in user, whether by session or by any of their tokens. Anonymous
+    clients are AnonThrottle's alone (DRF's user throttle would count them by address too, so
+    the lower of the two rates would apply to them)."""
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
 
 
 # URLs -----------------------------------------------------------------------------------------

@@ -137,3 +137,14 @@ def test_a_user_is_throttled_across_all_their_tokens(world):
     assert response.status_code == 429
     assert error(response)["message"].startswith("Solicitud fue regulada")
     assert token_client(world.stranger).get("/api/v1/my/companies/").status_code == 200
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        **__import__("django.conf").conf.settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "8/min", "user": "2/min"},
+    }
+)
+def test_anonymous_clients_get_the_anonymous_rate_even_above_the_users(world):
+    client = token_client(None)
+    assert [client.get("/api/v1/sectors/").status_code for _ in range(9)] == [200] * 8 + [429]
