@@ -1,7 +1,6 @@
 """Files staff upload in the admin: trade data files and sector images, limited in size and type."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,8 +8,9 @@ from django.core.management import call_command
 
 from opportunities.models import Sector, TradeDataset, TradeFlow, TradeUpload
 from tests.factories import SectorFactory, UserFactory, image_bytes
+from tests.reference_data import data_dir
 
-DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+DATA = data_dir()
 pytestmark = pytest.mark.django_db
 
 BACI = b"""t,i,j,k,v,q

@@ -5,8 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.reference_data import data_dir
+
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "fixtures" / "data"
 
 
 def manage(env: dict, *args: str) -> str:
@@ -26,7 +27,7 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "TRADEPORTAL_DATA_DIR": str(DATA),
+        "TRADEPORTAL_DATA_DIR": str(data_dir()),
         "SECRET_KEY": "sqlite-test",
         "REDIS_URL": "",
     }
@@ -50,7 +51,7 @@ def test_the_demo_companies_are_matched_on_sqlite_and_a_rematch_duplicates_nothi
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "TRADEPORTAL_DATA_DIR": str(DATA),
+        "TRADEPORTAL_DATA_DIR": str(data_dir()),
         "SECRET_KEY": "sqlite-test",
         "REDIS_URL": "",
     }

@@ -10,8 +10,9 @@ from django.utils import translation
 
 from opportunities.importers import ImportRejected, import_trade_file
 from opportunities.models import TradeDataset, TradeFlow
+from tests.reference_data import data_dir
 
-DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+DATA = data_dir()
 pytestmark = pytest.mark.django_db
 
 
@@ -61,12 +62,16 @@ def test_baci_rows_become_imports_of_the_importer_in_us_dollars(tmp_path):
 
 
 def test_datamexico_rows_keep_the_state_the_month_and_the_partner(tmp_path):
-    dataset = import_trade_file(path=DATA / "datamexico" / "state03_202412.csv", fmt="datamexico")
-    assert dataset.source == "datamexico" and dataset.rows == 4
-    grapes = TradeFlow.objects.get(hs_code="080610", partner="PER")
-    assert (grapes.reporter, grapes.region_id, grapes.flow) == ("MEX", "MX-BCS", "M")
-    assert (grapes.year, grapes.month, grapes.value_usd) == (2024, 12, Decimal("125000"))
-    assert TradeFlow.objects.get(hs_code="852852").flow == "X"
+    # Four rows of Baja California Sur's December 2024 file, and a row with an HS 2017 code.
+    real = (DATA / "datamexico" / "state03_202412.csv").read_text()
+    old_code = "202412,2024-12,3,Baja California Sur,2070290,Tomatoes,1,Imports,per,Peru,1200\n"
+    path = write(tmp_path, "state03_202412.csv", real + old_code)
+    dataset = import_trade_file(path=path, fmt="datamexico")
+    assert dataset.source == "datamexico" and dataset.rows == 5
+    boxes = TradeFlow.objects.get(hs_code="392310", partner="PER")
+    assert (boxes.reporter, boxes.region_id, boxes.flow) == ("MEX", "MX-BCS", "M")
+    assert (boxes.year, boxes.month, boxes.value_usd) == (2024, 12, Decimal("6713"))
+    assert TradeFlow.objects.get(hs_code="030353").flow == "X"
     # 070290 is an HS 2017 code: kept at its HS 2022 heading
     assert TradeFlow.objects.get(hs_code="0702").value_usd == Decimal("1200")
 

@@ -1,7 +1,6 @@
 """The opportunity, sector, market insights and methodology pages."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,9 +15,10 @@ from tests.factories import (
     TradeDatasetFactory,
     TradeFlowFactory,
 )
+from tests.reference_data import data_dir
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+DATA = data_dir()
 
 
 @pytest.fixture
