@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import bench_match
-from bench.common import ROOT, bench_database_url, manage, run_measured
+from bench.common import REFERENCE, ROOT, bench_database_url, manage, prepare_database, run_measured
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "16"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
@@ -44,15 +44,7 @@ def setup() -> dict:
         "API_RATE_ANON": "1000000/min",
         "API_RATE_USER": "1000000/min",
     }
-    run_measured(manage("migrate", "--noinput", "-v0"), env)
-    for command in ("import_hs", "import_regions", "import_sectors"):
-        run_measured(manage(command), env)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
-    import django
-
-    django.setup()
-    return env
+    return prepare_database(env, REFERENCE)
 
 
 def generate() -> None:

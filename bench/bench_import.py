@@ -12,7 +12,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, ROOT, bench_database_url, manage, psql_args, run_measured
+from bench.common import (
+    OUT,
+    ROOT,
+    bench_database_url,
+    manage,
+    prepare_database,
+    psql_args,
+    run_measured,
+)
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "2000000"))
 SMALL = ROWS // 4
@@ -28,13 +36,7 @@ def generate(path: Path, rows: int, codes: list[str]) -> None:
 def main() -> None:
     url = bench_database_url("tradeportal_bench_import")
     env = {"DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
-    run_measured(manage("migrate", "--noinput", "-v0"), env)
-    run_measured(manage("import_hs"), env)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
-    import django
-
-    django.setup()
+    prepare_database(env)
     from opportunities.models import HSCode
 
     codes = list(HSCode.objects.filter(level=6).values_list("code", flat=True))

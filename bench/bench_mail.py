@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, bench_database_url, manage, run_measured
+from bench.common import ROOT, bench_database_url, prepare_database
 
 COMPANIES = int(os.environ.get("BENCH_MAIL_COMPANIES", "20000"))
 WORKERS = int(os.environ.get("BENCH_MAIL_WORKERS", "2"))
@@ -50,14 +50,7 @@ def setup(port: int) -> dict:
         "CONN_MAX_AGE": "0",
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
     }
-    run_measured(manage("migrate", "--noinput", "-v0"), env)
-    run_measured(manage("import_hs"), env)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
-    import django
-
-    django.setup()
-    return env
+    return prepare_database(env)
 
 
 def generate() -> None:

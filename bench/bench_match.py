@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, ROOT, bench_database_url, manage, run_measured
+from bench.common import OUT, REFERENCE, ROOT, bench_database_url, prepare_database
 
 COMPANIES = int(os.environ.get("BENCH_COMPANIES", "100000"))
 OPPORTUNITIES = int(os.environ.get("BENCH_OPPORTUNITIES", "20000"))
@@ -31,15 +31,7 @@ DATABASE = os.environ.get("BENCH_DATABASE", "tradeportal_bench_match")  # a name
 def setup() -> dict:
     url = bench_database_url(DATABASE)
     env = {"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "0"}
-    run_measured(manage("migrate", "--noinput", "-v0"), env)
-    for command in ("import_hs", "import_regions", "import_sectors"):
-        run_measured(manage(command), env)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
-    import django
-
-    django.setup()
-    return env
+    return prepare_database(env, REFERENCE)
 
 
 def generate() -> None:

@@ -29,7 +29,16 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, ROOT, bench_database_url, manage, psql_args, run_measured
+from bench.common import (
+    OUT,
+    REFERENCE,
+    ROOT,
+    bench_database_url,
+    manage,
+    prepare_database,
+    psql_args,
+    run_measured,
+)
 
 OPPORTUNITIES = int(os.environ.get("BENCH_WEB_OPPORTUNITIES", "20000"))
 FLOWS = int(os.environ.get("BENCH_WEB_FLOWS", "2000000"))
@@ -86,16 +95,7 @@ def setup() -> dict:
         "SECRET_KEY": "bench-web",
         "CONN_MAX_AGE": "60",  # the production default (make's test environment sets 0)
     }
-    if not REUSE:
-        run_measured(manage("migrate", "--noinput", "-v0"), env)
-        for command in ("import_hs", "import_regions", "import_sectors"):
-            run_measured(manage(command), env)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
-    import django
-
-    django.setup()
-    return env
+    return prepare_database(env, REFERENCE, fresh=not REUSE)
 
 
 def load_data(env: dict) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+REFERENCE = ("import_hs", "import_regions", "import_sectors")
 
 
 def bench_database_url(name: str) -> str:
@@ -87,3 +88,18 @@ def run_measured(args: list[str], env: dict[str, str]) -> Measured:
 
 def manage(*args: str) -> list[str]:
     return [sys.executable, str(ROOT / "manage.py"), *args]
+
+
+def prepare_database(env: dict, commands=("import_hs",), *, fresh: bool = True) -> dict:
+    """Migrate the database of `env` and load reference data with `commands` (unless it is
+    reused), then set Django up in this process with the same environment."""
+    if fresh:
+        run_measured(manage("migrate", "--noinput", "-v0"), env)
+        for command in commands:
+            run_measured(manage(command), env)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
+    import django
+
+    django.setup()
+    return env
