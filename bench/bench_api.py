@@ -22,7 +22,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import bench_match
-from bench.common import REFERENCE, ROOT, bench_database_url, manage, prepare_database, run_measured
+from bench.common import (
+    REFERENCE,
+    ROOT,
+    bench_database_url,
+    manage,
+    prepare_database,
+    run_clients,
+    run_measured,
+)
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "16"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
@@ -138,13 +146,8 @@ def drive(path: str, key: str, seconds: float = SECONDS) -> tuple[list[float], f
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, len(latencies) / (time.perf_counter() - started)
+    seconds = run_clients(CLIENTS, client)
+    return latencies, len(latencies) / seconds
 
 
 def serve(env: dict) -> subprocess.Popen:

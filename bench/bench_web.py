@@ -37,6 +37,7 @@ from bench.common import (
     manage,
     prepare_database,
     psql_args,
+    run_clients,
     run_measured,
 )
 
@@ -205,13 +206,8 @@ def drive(next_path, seconds: float = SECONDS) -> Run:
             run.latencies.extend(latencies)
             run.hits += hits
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    run.rate = len(run.latencies) / (time.perf_counter() - started)
+    seconds = run_clients(CLIENTS, client)
+    run.rate = len(run.latencies) / seconds
     return run
 
 

@@ -103,3 +103,16 @@ def prepare_database(env: dict, commands=("import_hs",), *, fresh: bool = True) 
 
     django.setup()
     return env
+
+
+def run_clients(count: int, client) -> float:
+    """Run `client()` in `count` threads at once; return the seconds until the last finished."""
+    import threading
+
+    threads = [threading.Thread(target=client) for _ in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started

@@ -10,6 +10,17 @@ from tests.reference_data import data_dir
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def sqlite_env(tmp_path: Path) -> dict:
+    """The embedded default: a SQLite file, tasks in process, the tests' reference data."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "TRADEPORTAL_DATA_DIR": str(data_dir()),
+        "SECRET_KEY": "sqlite-test",
+        "REDIS_URL": "",
+    }
+
+
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -24,13 +35,7 @@ def manage(env: dict, *args: str) -> str:
 
 
 def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates(tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "TRADEPORTAL_DATA_DIR": str(data_dir()),
-        "SECRET_KEY": "sqlite-test",
-        "REDIS_URL": "",
-    }
+    env = sqlite_env(tmp_path)
     manage(env, "migrate", "--noinput", "-v0")
     first = manage(env, "load_reference_data")
     assert "state03_202412.csv: 4 filas importadas" in first
@@ -48,13 +53,7 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
 
 
 def test_the_demo_companies_are_matched_on_sqlite_and_a_rematch_duplicates_nothing(tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "TRADEPORTAL_DATA_DIR": str(data_dir()),
-        "SECRET_KEY": "sqlite-test",
-        "REDIS_URL": "",
-    }
+    env = sqlite_env(tmp_path)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_reference_data")
     manage(env, "load_demo_trade")
