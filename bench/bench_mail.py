@@ -166,9 +166,9 @@ def main() -> None:
     print(f"bench-mail: digests for {COMPANIES:,} companies through aiosmtpd on 127.0.0.1:{port}")
     generate()
 
-    from opportunities.models import OutboxEmail
     from opportunities.notifications import digests
     from tradeportal.celery import app
+    from tradeportal.models import OutboxEmail
 
     app.conf.task_always_eager = False
     node = f"bench-mail-{os.getpid()}"

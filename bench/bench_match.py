@@ -39,7 +39,7 @@ def generate() -> None:
     from django.utils import timezone
 
     from companies.models import Company, CompanyProduct, Region
-    from opportunities import demo
+    from opportunities.listings import demo
     from opportunities.models import HSCode, Opportunity
 
     headings = list(HSCode.objects.filter(level=4).values_list("code", flat=True))

@@ -533,8 +533,9 @@ def kills_during_rematch_and_digests(services: Services, env: dict, reference, i
     from django.utils import timezone
 
     from companies.models import Membership
-    from opportunities.models import Match, OutboxEmail
+    from opportunities.models import Match
     from opportunities.notifications import digests
+    from tradeportal.models import OutboxEmail
 
     Match.objects.all().delete()
     OutboxEmail.objects.all().delete()

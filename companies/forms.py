@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification, Company, Direction, Membership, Region, SizeBand, User
 from companies.taxid import clean_tax_id
-from opportunities.models import HSCode, Sector
+from opportunities.reference.models import HSCode, Sector
 from tradeportal.i18n import Country
 from tradeportal.uploads import check_image
 

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyProduct, Invitation, Membership, User
-from opportunities.notifications import enqueue_email
+from tradeportal.outbox import enqueue_email
 
 
 def _site_url(path: str) -> str:
@@ -39,7 +39,6 @@ def update_company(*, company: Company, data: dict, next_step: int | None = None
     company.save()
     if sectors is not None:
         company.sectors.set(sectors)
-    _rematch(company)
     return company
 
 
@@ -56,7 +55,6 @@ def add_product(
         direction=direction,
         defaults={"yearly_volume_usd": yearly_volume_usd},
     )
-    _rematch(company)
     return product
 
 
@@ -64,16 +62,6 @@ def add_product(
 def remove_product(*, company: Company, product_id: int) -> None:
     """Remove one of the company's products."""
     company.products.filter(pk=product_id).delete()
-    _rematch(company)
-
-
-def _rematch(company: Company) -> None:
-    """Recompute the company's matches once the change commits (matching engine's task)."""
-    try:
-        from opportunities.matching import tasks
-    except ImportError:  # the matching engine is not installed yet
-        return
-    transaction.on_commit(lambda: tasks.rematch_company.delay(company.pk))
 
 
 def _require_owner(company: Company, user: User) -> Membership:
@@ -166,7 +154,6 @@ def set_verification(*, companies, status: str, reason: str = "") -> int:
         company.verified_at = now if status == Company.Status.VERIFIED else None
         company.save(update_fields=["status", "status_reason", "verified_at", "updated_at"])
         _notify_verification(company, reason)
-        _rematch(company)
         changed += 1
     return changed
 

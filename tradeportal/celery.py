@@ -11,9 +11,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
 
 app = Celery("tradeportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-# Packages inside apps that grew their own tasks modules.
-app.autodiscover_tasks(["opportunities.matching", "opportunities.notifications"])
+# One call: Celery keeps a single autodiscovery (a second call replaces the first). The packages
+# with a tasks module; the core's email outbox defines its tasks next to the service
+# (CELERY_IMPORTS in settings).
+app.autodiscover_tasks(
+    ["opportunities.listings", "opportunities.matching", "opportunities.notifications"]
+)
 
 logger = logging.getLogger("tradeportal.tasks")
 _started: dict[str, float] = {}

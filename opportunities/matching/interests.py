@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from opportunities.models import Interest, Match
-from opportunities.notifications import enqueue_email
+from opportunities.matching.models import Interest, Match
+from tradeportal.outbox import enqueue_email
 
 REMINDER_AFTER = timedelta(days=7)
 OUTCOME_AFTER = timedelta(days=30)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from opportunities.matching import reasons as match_reasons
-from opportunities.models import Match
+from opportunities.matching.models import Match
 
 UNSUBSCRIBE_SALT = "tradeportal.notifications.unsubscribe"
 

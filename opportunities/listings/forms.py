@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification
-from opportunities.models import HSCode, Opportunity
+from opportunities.listings.models import Opportunity
+from opportunities.reference.models import HSCode
 
 
 class BuyerRequestForm(forms.ModelForm):
