@@ -1,6 +1,7 @@
 """Writes on companies, members and accounts: one function per rule, called by every interface."""
 
 import secrets
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,13 +10,35 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyProduct, Invitation, Membership, User
+from tradeportal.emails import site_url
 from tradeportal.outbox import enqueue_email
 
 
-def _site_url(path: str) -> str:
-    from django.conf import settings
+def email_members(
+    *, company: Company, template: str, key: str, link: Callable[[], str], context: dict
+) -> int:
+    """Email every member of the company in their own language; returns how many were queued.
 
-    return settings.SITE_URL.rstrip("/") + path
+    `link()` is called in the member's language (the URL's language prefix follows it) and its
+    path becomes the absolute `link` of the context; `key` holds "{user}", replaced by the
+    member's id, so each member gets the email once."""
+    queued = 0
+    for membership in company.memberships.select_related("user"):
+        user = membership.user
+        with translation.override(user.language):
+            url = site_url(link())
+        queued += (
+            enqueue_email(
+                key=key.format(user=user.pk),
+                to_email=user.email,
+                user=user,
+                template=template,
+                language=user.language,
+                context={**context, "link": url},
+            )
+            is not None
+        )
+    return queued
 
 
 @transaction.atomic
@@ -83,7 +106,7 @@ def invite_member(*, company: Company, invited_by: User, email: str) -> Invitati
     )
     language = translation.get_language() or "es"
     with translation.override(language):
-        link = _site_url(reverse("companies:accept_invitation", args=[invitation.token]))
+        link = site_url(reverse("companies:accept_invitation", args=[invitation.token]))
     enqueue_email(
         key=f"invitation:{invitation.pk}",
         to_email=email,
@@ -162,18 +185,13 @@ def _notify_verification(company: Company, reason: str) -> None:
     template = (
         "company-verified" if company.status == Company.Status.VERIFIED else "company-rejected"
     )
-    for membership in company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = _site_url(reverse("companies:profile", args=[company.pk]))
-        enqueue_email(
-            key=f"{template}:{company.pk}:{user.pk}:{company.updated_at.isoformat()}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={"company": company.display_name, "reason": reason, "link": link},
-        )
+    email_members(
+        company=company,
+        template=template,
+        key=f"{template}:{company.pk}:{{user}}:{company.updated_at.isoformat()}",
+        link=lambda: reverse("companies:profile", args=[company.pk]),
+        context={"company": company.display_name, "reason": reason},
+    )
 
 
 @transaction.atomic

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies.services import email_members
 from opportunities.listings.models import Opportunity
-from tradeportal.outbox import enqueue_email
 from tradeportal.text import fold
 
 
@@ -90,19 +90,12 @@ def publish_curated(*, opportunity: Opportunity) -> Opportunity:
 
 
 def _tell_poster(opportunity: Opportunity, template: str, extra: dict) -> None:
-    from django.conf import settings
-
     if opportunity.company_id is None:
         return
-    for membership in opportunity.company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = settings.SITE_URL.rstrip("/") + opportunity.get_absolute_url()
-        enqueue_email(
-            key=f"{template}:{opportunity.pk}:{user.pk}:{opportunity.status}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={"title": opportunity.title, "link": link, **extra},
-        )
+    email_members(
+        company=opportunity.company,
+        template=template,
+        key=f"{template}:{opportunity.pk}:{{user}}:{opportunity.status}",
+        link=opportunity.get_absolute_url,
+        context={"title": opportunity.title, **extra},
+    )
