@@ -160,7 +160,7 @@ def count_queries(paths: list[str]) -> dict[str, list[int]]:
 
     from tradeportal import pagecache
 
-    pagecache.public_pages_changed()  # outside a transaction: a new version at once
+    pagecache.public_pages_changed(*pagecache.AREAS)  # outside a transaction: a new version at once
     client, counts = Client(HTTP_HOST="127.0.0.1"), {}
     for path in paths:
         counts[path] = []

@@ -14,6 +14,7 @@ from companies.models import (
 )
 from opportunities.matching import services as matching
 from tradeportal.admin_reasons import ask_reason
+from tradeportal.pagecache import AREAS, DIRECTORY, ChangesPublicPages
 
 
 @admin.register(User)
@@ -35,7 +36,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = AREAS
     list_display = ["code", "name", "country", "national_code", "capital"]
     list_filter = ["country"]
     search_fields = ["code", "name", "national_code"]
@@ -54,7 +56,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = (DIRECTORY,)
     actions = ["verify", "reject"]
     list_display = [
         "legal_name",

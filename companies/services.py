@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyProduct, Invitation, Membership, User
+from tradeportal import pagecache
 from tradeportal.emails import site_url
 from tradeportal.outbox import enqueue_email
 
@@ -62,6 +63,7 @@ def update_company(*, company: Company, data: dict, next_step: int | None = None
     company.save()
     if sectors is not None:
         company.sectors.set(sectors)
+    _public_change(company)
     return company
 
 
@@ -78,6 +80,7 @@ def add_product(
         direction=direction,
         defaults={"yearly_volume_usd": yearly_volume_usd},
     )
+    _public_change(company)
     return product
 
 
@@ -85,6 +88,14 @@ def add_product(
 def remove_product(*, company: Company, product_id: int) -> None:
     """Remove one of the company's products."""
     company.products.filter(pk=product_id).delete()
+    _public_change(company)
+
+
+def _public_change(company: Company) -> None:
+    """A verified company shows on public pages (directory, sectors, its requests): refresh them.
+    A pending firm's changes show nowhere public and flush nothing."""
+    if company.status == Company.Status.VERIFIED:
+        pagecache.public_pages_changed(pagecache.DIRECTORY)
 
 
 def _require_owner(company: Company, user: User) -> Membership:
@@ -159,6 +170,7 @@ def transfer_ownership(*, company: Company, membership_id: int, by: User) -> Non
 def delete_company(*, company: Company, by: User) -> None:
     """Delete the company and everything it owns (owners only)."""
     _require_owner(company, by)
+    _public_change(company)
     company.delete()
 
 
@@ -178,6 +190,8 @@ def set_verification(*, companies, status: str, reason: str = "") -> int:
         company.save(update_fields=["status", "status_reason", "verified_at", "updated_at"])
         _notify_verification(company, reason)
         changed += 1
+    if changed:
+        pagecache.public_pages_changed(pagecache.DIRECTORY)
     return changed
 
 
@@ -192,6 +206,34 @@ def _notify_verification(company: Company, reason: str) -> None:
         link=lambda: reverse("companies:profile", args=[company.pk]),
         context={"company": company.display_name, "reason": reason},
     )
+
+
+@transaction.atomic
+def set_notifications(
+    *,
+    membership: Membership,
+    notify_frequency: str,
+    notify_min_score: int,
+    language: str | None = None,
+) -> Membership:
+    """How often (and from which score) the member hears of new matches, and, when given, the
+    language of their emails. The wizard, the preferences page and the API call this."""
+    membership.notify_frequency = notify_frequency
+    membership.notify_min_score = notify_min_score
+    membership.save(update_fields=["notify_frequency", "notify_min_score"])
+    if language is not None:
+        membership.user.language = language
+        membership.user.save(update_fields=["language"])
+    return membership
+
+
+def record_dashboard_visit(*, user: User):
+    """Stamp the user's visit to the dashboard; return the previous one (None the first time),
+    which the dashboard uses to mark what is new."""
+    previous = user.last_dashboard_visit
+    user.last_dashboard_visit = timezone.now()
+    user.save(update_fields=["last_dashboard_visit"])
+    return previous
 
 
 @transaction.atomic

@@ -76,10 +76,7 @@ def _step_form(request, company: Company, step: int):
 
 def _save_step(request, company: Company, step: int, form) -> None:
     if step == 4:
-        form.save()
-        request.user.language = form.cleaned_data["language"]
-        request.user.save(update_fields=["language"])
-        matching.update_company(company=company, data={}, next_step=Company.SETUP_DONE)
+        matching.finish_setup(company=company, membership=form.instance, **form.cleaned_data)
         return
     matching.update_company(company=company, data=dict(form.cleaned_data), next_step=step + 1)
 

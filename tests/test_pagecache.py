@@ -2,7 +2,10 @@
 signed-in visitor; and rendered afresh once a write that changes them commits."""
 
 import pytest
+from django.contrib import admin
 
+from companies import services as company_services
+from companies.models import Company
 from opportunities.listings import demand, services
 from opportunities.models import Opportunity, TradeDataset
 from tests.factories import (
@@ -99,11 +102,19 @@ def test_a_change_nobody_announces_waits_for_the_cache_to_expire(client, coffee)
     assert page["X-Cache"] == "hit" and "Café verde para Lima" in page.content.decode()
 
 
-def test_changing_an_opportunity_shows_at_once(client, coffee, django_capture_on_commit_callbacks):
+def save_in_admin(obj, rf):
+    """Save `obj` as its admin does after a staff member edits it."""
+    model_admin = admin.site._registry[type(obj)]
+    model_admin.save_model(rf.post("/admin/"), obj, form=None, change=True)
+
+
+def test_an_opportunity_changed_in_the_admin_shows_at_once(
+    client, coffee, rf, django_capture_on_commit_callbacks
+):
     client.get(coffee.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         coffee.title = "Café tostado para Lima"
-        coffee.save()
+        save_in_admin(coffee, rf)
     assert "Café tostado para Lima" in client.get(coffee.get_absolute_url()).content.decode()
 
 
@@ -125,11 +136,13 @@ def test_publishing_and_closing_show_at_once(client, coffee, django_capture_on_c
     assert "Compramos café orgánico" not in page and "Feria del café" in page
 
 
-def test_a_renamed_sector_shows_at_once(client, coffee, django_capture_on_commit_callbacks):
+def test_a_sector_renamed_in_the_admin_shows_at_once(
+    client, coffee, rf, django_capture_on_commit_callbacks
+):
     assert "Agroindustria" in client.get("/opportunities/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         coffee.sector.name_es = "Agronegocios"
-        coffee.sector.save()
+        save_in_admin(coffee.sector, rf)
     page = client.get("/opportunities/").content.decode()
     assert "Agronegocios" in page and "Agroindustria" not in page
 
@@ -145,3 +158,52 @@ def test_regenerated_demand_shows_at_once(client, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         demand.regenerate()
     assert "Monitores" in client.get("/opportunities/").content.decode()
+
+
+def cached(client, path, params=None):
+    """How the page was served: "hit", "miss" (rendered and stored) or None (rendered only)."""
+    return client.get(path, params or {}).get("X-Cache")
+
+
+def test_junk_parameters_share_the_page_of_the_clean_url_and_are_never_stored(client, coffee):
+    assert cached(client, "/opportunities/", {"v": "123"}) is None  # rendered, not stored
+    assert cached(client, "/opportunities/") == "miss"
+    assert cached(client, "/opportunities/", {"v": "124"}) == "hit"
+    assert cached(client, "/opportunities/", {"q": " cafe ", "utm": "x"}) is None
+    assert cached(client, "/opportunities/", {"market": "PE", "q": "cafe"}) == "miss"
+    assert cached(client, "/opportunities/", {"q": "cafe ", "market": "PE", "x": "1"}) == "hit"
+    assert cached(client, "/sectors/", {"v": "1"}) is None
+    assert cached(client, "/sectors/") == "miss"
+    assert cached(client, "/sectors/", {"v": "2"}) == "hit"
+
+
+def test_an_invalid_filter_is_rendered_with_its_message_and_never_stored(client, coffee):
+    for _ in range(2):
+        page = client.get("/opportunities/", {"market": "XX"})
+        assert page.get("X-Cache") is None and "XX" in page.content.decode()
+    assert cached(client, "/opportunities/", {"page": "abc"}) is None
+
+
+def test_a_pending_firm_saving_a_wizard_step_flushes_no_public_page(
+    client, coffee, django_capture_on_commit_callbacks
+):
+    pending = CompanyFactory(status=Company.Status.PENDING)
+    assert cached(client, "/sectors/agribusiness/") == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        company_services.update_company(
+            company=pending, data={"description": "Café de altura"}, next_step=2
+        )
+    assert cached(client, "/sectors/agribusiness/") == "hit"
+
+
+def test_a_verified_firm_changing_refreshes_the_pages_that_show_firms_only(
+    client, coffee, django_capture_on_commit_callbacks
+):
+    firm = CompanyFactory(status=Company.Status.VERIFIED)
+    assert cached(client, "/sectors/") == "miss"
+    before = client.get("/sectors/agribusiness/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        company_services.update_company(company=firm, data={"sectors": [coffee.sector]})
+    assert cached(client, "/sectors/") == "hit"  # lists the sectors, no firm
+    after = client.get("/sectors/agribusiness/")
+    assert after["X-Cache"] == "miss" and after.content.decode() != before

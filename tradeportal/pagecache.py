@@ -4,13 +4,19 @@ A page is served from the cache only to a request without a session or a message
 never to a signed-in visitor), and stored only when it was rendered for an anonymous visitor
 without a CSRF token or a cookie of its own: nothing in it belongs to one visitor.
 
-Every page is stored with the version that was current when it was rendered, and served only
-while that version is current. Anything that can change a public page (an opportunity published,
-changed or closed, demand regenerated, a sector, an HS code, a data set, a region or a company
-changed, reference data imported) calls `public_pages_changed()`, which moves to a new version
-once the transaction commits; the next request renders afresh. What no write announces (a
-deadline passing, a hand-written SQL update) shows at most PUBLIC_PAGE_CACHE_SECONDS late, the
-lifetime of a cached page.
+Each page depends on areas of public data (AREAS: opportunities, sectors, the directory of
+companies, trade statistics) and is stored with the versions its areas had when it was rendered;
+it is served only while they are current. The services (and the admin, through
+`ChangesPublicPages`) that change public data call `public_pages_changed(area, ...)` for the
+areas they change, which moves those areas to a new version once the transaction commits: a
+pending firm saving a wizard step changes nothing public and flushes nothing. What no write
+announces (a deadline passing, a hand-written SQL update) shows at most
+PUBLIC_PAGE_CACHE_SECONDS late, the lifetime of a cached page.
+
+The key is built from the page's path, language, htmx variant and its cleaned query parameters
+(those the page reads, stripped, empty ones dropped, in a fixed order): unknown parameters
+(`?v=123`) map to the same entry, and a page is stored only for a request that holds nothing
+else and whose filters are valid, so the key space is bounded by the valid pages.
 """
 
 import functools
@@ -22,37 +28,69 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.http import urlencode
 
 logger = logging.getLogger(__name__)
-VERSION_KEY = "public-pages:version"
 MESSAGES_COOKIE = "messages"
+OPPORTUNITIES, SECTORS, DIRECTORY, TRADE = "opportunities", "sectors", "directory", "trade"
+AREAS = (OPPORTUNITIES, SECTORS, DIRECTORY, TRADE)
 
 
-def public_pages_changed() -> None:
-    """Stop serving the cached public pages once the current transaction commits."""
-    transaction.on_commit(_new_version)
+def _version_key(area: str) -> str:
+    return f"public-pages:version:{area}"
 
 
-def _new_version() -> None:
+def public_pages_changed(*areas: str) -> None:
+    """Stop serving the cached pages that show these areas once the transaction commits."""
+    unknown = set(areas) - set(AREAS)
+    if not areas or unknown:
+        raise ValueError(f"name the areas that changed, among {AREAS} (got {areas})")
+    transaction.on_commit(lambda: _new_versions(areas))
+
+
+def _new_versions(areas) -> None:
     try:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        now = time.time_ns()
+        cache.set_many({_version_key(area): now for area in areas}, timeout=None)
     except Exception:  # the cache is down: pages are then rendered, or expire on their own
         logger.exception("could not invalidate the cached public pages")
 
 
-def _lookup(key: str) -> tuple[int, tuple | None]:
-    """The current version and the page stored under `key`, in one round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:  # never set, or evicted: start a version no stored page can carry
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version, found.get(key)
+def _lookup(key: str, areas) -> tuple[tuple, tuple | None]:
+    """The current versions of the areas and the page stored under `key`, in one round trip."""
+    keys = [_version_key(area) for area in areas]
+    found = cache.get_many([*keys, key])
+    missing = [k for k in keys if found.get(k) is None]
+    if missing:  # never set, or evicted: start versions no stored page can carry
+        for k in missing:
+            cache.add(k, time.time_ns(), timeout=None)
+        found.update(cache.get_many(missing))
+    return tuple(found.get(k) for k in keys), found.get(key)
 
 
-def _page_key(request) -> str:
-    variant = f"{request.LANGUAGE_CODE}|{bool(request.htmx)}|{request.get_full_path()}"
+def _cleaned_params(request, params: tuple[str, ...]) -> list[tuple[str, str]]:
+    return sorted(
+        (name, value.strip())
+        for name in params
+        for value in request.GET.getlist(name)
+        if value.strip()
+    )
+
+
+def _page_key(request, params: tuple[str, ...]) -> str:
+    query = urlencode(_cleaned_params(request, params))
+    variant = f"{request.LANGUAGE_CODE}|{bool(request.htmx)}|{request.path}|{query}"
     return f"public-page:{hashlib.sha256(variant.encode()).hexdigest()}"
+
+
+def _canonical(request, params: tuple[str, ...], filters) -> bool:
+    """Whether the request holds only the page's parameters, each valid: what may be stored."""
+    if set(request.GET) - set(params):
+        return False
+    page = request.GET.get("page", "1")
+    if not (page.isdigit() and int(page) > 0):
+        return False
+    return filters is None or filters(request.GET).is_valid()
 
 
 def _served_from_cache(request) -> bool:
@@ -77,32 +115,70 @@ def _storable(request, response) -> bool:
     )
 
 
-def cache_public_page(view):
-    """Serve `view` from the cache to anonymous visitors; store what it renders for them."""
+def cache_public_page(*areas: str, filters=None, params: tuple[str, ...] = ()):
+    """Serve the view from the cache to anonymous visitors; store what it renders for them.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _served_from_cache(request):
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        try:
-            version, stored = _lookup(key)
-        except Exception:  # the cache is down: render the page instead
-            logger.exception("could not read the cached public pages")
-            return view(request, *args, **kwargs)
-        if stored is not None and stored[0] == version:
-            _version, headers, content = stored
-            response = HttpResponse(content, headers=headers)
-            response["X-Cache"] = "hit"
+    `areas`: the public data the page shows (AREAS). `filters`: the page's FilterSet class, whose
+    fields (and `page`) are the parameters of the key, and whose validity decides whether a page
+    may be stored; `params`: the parameters of a page without filters."""
+    if any(callable(area) for area in areas):
+        raise TypeError("use @cache_public_page(*areas, filters=...): name what the page shows")
+    if set(areas) - set(AREAS):  # none: a page without data, cached until it expires
+        raise ValueError(f"name the areas the page shows, among {AREAS} (got {areas})")
+    if filters is not None:
+        params = (*filters.base_filters, "page")
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _served_from_cache(request):
+                return view(request, *args, **kwargs)
+            key = _page_key(request, params)
+            try:
+                versions, stored = _lookup(key, areas)
+            except Exception:  # the cache is down: render the page instead
+                logger.exception("could not read the cached public pages")
+                return view(request, *args, **kwargs)
+            if stored is not None and stored[0] == versions:
+                _versions, headers, content = stored
+                response = HttpResponse(content, headers=headers)
+                response["X-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if _storable(request, response) and _canonical(request, params, filters):
+                # Only the view's own headers are kept; middleware adds the rest every time.
+                _store(key, (versions, dict(response.headers), response.content))
+                response["X-Cache"] = "miss"
             return response
-        response = view(request, *args, **kwargs)
-        if _storable(request, response):
-            # Only the view's own headers are kept; middleware adds the rest on every response.
-            _store(key, (version, dict(response.headers), response.content))
-            response["X-Cache"] = "miss"
-        return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+class ChangesPublicPages:
+    """Admin mixin: saving or deleting through this admin invalidates `public_page_areas`."""
+
+    public_page_areas: tuple[str, ...] = AREAS
+
+    def _changed(self) -> None:
+        public_pages_changed(*self.public_page_areas)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._changed()
 
 
 def _store(key: str, page: tuple[int, dict, bytes]) -> None:

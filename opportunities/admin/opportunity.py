@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from opportunities.matching import services as matching
 from opportunities.models import Opportunity
 from tradeportal.admin_reasons import ask_reason
+from tradeportal.pagecache import OPPORTUNITIES, ChangesPublicPages
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = (OPPORTUNITIES,)
     list_display = [
         "__str__",
         "kind",

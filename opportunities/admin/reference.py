@@ -4,17 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching import tasks
 from opportunities.models import HSCode, HSSection, Sector, SectorCode
+from tradeportal.pagecache import AREAS, SECTORS, ChangesPublicPages
 from tradeportal.uploads import check_image
 
 
 @admin.register(HSSection)
-class HSSectionAdmin(admin.ModelAdmin):
+class HSSectionAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = AREAS
     list_display = ["code", "name_es", "name_en"]
     search_fields = ["code", "name_es", "name_en"]
 
 
 @admin.register(HSCode)
-class HSCodeAdmin(admin.ModelAdmin):
+class HSCodeAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = AREAS
     list_display = ["code", "level", "description_es", "description_en", "section"]
     list_filter = ["level", "section"]
     search_fields = ["code", "search_text"]
@@ -47,7 +50,8 @@ class SectorForm(forms.ModelForm):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = (SECTORS,)
     form = SectorForm
     list_display = ["slug", "name_es", "name_en", "order", "is_active", "is_highlighted"]
     list_editable = ["order", "is_active"]

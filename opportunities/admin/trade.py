@@ -5,11 +5,13 @@ from django.db import transaction
 
 from opportunities.matching.tasks import import_trade_upload
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
+from tradeportal.pagecache import AREAS, TRADE, ChangesPublicPages
 from tradeportal.uploads import check_csv
 
 
 @admin.register(TradeDataset)
-class TradeDatasetAdmin(admin.ModelAdmin):
+class TradeDatasetAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = AREAS
     list_display = [
         "name",
         "source",
@@ -25,7 +27,8 @@ class TradeDatasetAdmin(admin.ModelAdmin):
 
 
 @admin.register(TradeFlow)
-class TradeFlowAdmin(admin.ModelAdmin):
+class TradeFlowAdmin(ChangesPublicPages, admin.ModelAdmin):
+    public_page_areas = (TRADE,)
     list_display = [
         "reporter",
         "region",

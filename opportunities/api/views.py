@@ -2,8 +2,6 @@
 signed-in user's buyer requests, matches and notification preferences."""
 
 import django_filters
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Length, Substr
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -11,6 +9,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from companies import services as account_services
 from companies.api.permissions import CompanyScopedMixin
 from companies.models import Region
 from opportunities.api import serializers
@@ -19,9 +18,11 @@ from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
 from opportunities.matching import interests
 from opportunities.matching import reasons as match_reasons
-from opportunities.models import HSCode, Match, Opportunity, Sector, TradeDataset, TradeFlow
+from opportunities.matching import selectors as match_selectors
+from opportunities.models import HSCode, Match, Opportunity, Sector, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
 from opportunities.reference.hs import search_codes
+from opportunities.trade import selectors as trade_selectors
 from tradeportal.api import cleaned_data
 from tradeportal.i18n import Country
 
@@ -150,39 +151,8 @@ class TradeStatisticsViewSet(viewsets.GenericViewSet):
     def list(self, request):
         query = serializers.TradeStatisticsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = self.paginate_queryset(aggregate_trade(**query.validated_data))
+        rows = self.paginate_queryset(trade_selectors.aggregate_trade(**query.validated_data))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
-
-def aggregate_trade(
-    *,
-    level: int,
-    flow: str,
-    market=None,
-    partner=None,
-    hs=None,
-    year=None,
-    region=None,
-    source=None,
-):
-    """Sum trade values per market, partner, flow, HS code (cut to `level` digits) and year."""
-    flows = TradeFlow.objects.filter(flow=flow, year__isnull=False, hs_code__isnull=False)
-    flows = flows.filter(region=region) if region else flows.filter(region__isnull=True)
-    filters = {"reporter": market, "partner": partner, "year": year}
-    flows = flows.filter(**{key: value for key, value in filters.items() if value is not None})
-    if hs:
-        flows = flows.annotate(prefix=Substr("hs_code_id", 1, len(hs))).filter(prefix=hs)
-    if source:
-        flows = flows.filter(dataset__in=TradeDataset.objects.filter(source=source))
-    return (
-        flows.annotate(digits=Length("hs_code_id"))
-        .filter(digits__gte=level)
-        .values(
-            "partner", "flow", "year", market=F("reporter"), code=Substr("hs_code_id", 1, level)
-        )
-        .annotate(value_usd=Sum("value_usd"))
-        .order_by("market", "partner", "code", "year")
-    )
 
 
 # The signed-in user's buyer requests ---------------------------------------------------------
@@ -242,56 +212,16 @@ class BuyerRequestViewSet(
 # The signed-in user's matches -----------------------------------------------------------------
 
 
-class MatchFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Match.Kind.choices)
-    status = django_filters.ChoiceFilter(
-        choices=Match.Status.choices,
-        method="filter_status",
-        label="Without it, every match except the dismissed ones",
-    )
-    sector = django_filters.CharFilter(method="filter_sector", label="Sector slug")
-    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
-
-    class Meta:
-        model = Match
-        fields: list[str] = []
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("status"):
-            queryset = queryset.exclude(status=Match.Status.DISMISSED)
-        return queryset
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(status=value)
-
-    def filter_sector(self, queryset, name, value):
-        return queryset.filter(
-            Q(opportunity__sector__slug=value) | Q(counterpart__sectors__slug=value)
-        )
-
-
 @extend_schema(parameters=[OpenApiParameter("company_pk", OpenApiTypes.INT, "path")])
 @extend_schema_view(retrieve=extend_schema(description="One of the company's matches."))
 class MatchViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
     """The company's current matches, best first, with their reasons in the request's language."""
 
     serializer_class = serializers.MatchSerializer
-    filterset_class = MatchFilter
+    filterset_class = match_selectors.MatchFilter
 
     def get_queryset(self):
-        return (
-            Match.objects.filter(company=self.company, is_stale=False)
-            .select_related(
-                "opportunity__hs_code",
-                "opportunity__sector",
-                "opportunity__market_region",
-                "opportunity__company",
-                "counterpart__region",
-            )
-            .order_by("-score", "pk")
-        )
+        return match_selectors.company_matches(self.company)
 
     def filter_queryset(self, queryset):
         # The filters (and hiding dismissed matches) are for the list; an action on a dismissed
@@ -383,5 +313,4 @@ class NotificationPreferenceViewSet(
             "notify_min_score": membership.notify_min_score,
         }
         form = PreferencesForm(data={**current, **serializer.validated_data}, instance=membership)
-        cleaned_data(form)
-        form.save()
+        account_services.set_notifications(membership=membership, **cleaned_data(form))

@@ -286,7 +286,7 @@ def regenerate() -> dict[str, int]:
     counts["closed"] = Opportunity.objects.filter(demand_key__in=gone).update(
         status=Opportunity.Status.CLOSED, closed_at=now
     )
-    pagecache.public_pages_changed()
+    pagecache.public_pages_changed(pagecache.OPPORTUNITIES)
     return counts
 
 

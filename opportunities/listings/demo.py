@@ -164,7 +164,7 @@ def load(*, companies: int = 300, requests: int = 12, seed: int = 2025) -> dict:
     Company.sectors.through.objects.bulk_create(links, ignore_conflicts=True)
     members = _members(created[:6])
     _requests(created, requests, seed)
-    pagecache.public_pages_changed()
+    pagecache.public_pages_changed(*pagecache.AREAS)
     return {"companies": len(created), "products": len(rows), "members": members}
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from companies.services import email_members
 from opportunities.listings.models import Opportunity
+from tradeportal import pagecache
 from tradeportal.text import fold
 
 
@@ -36,9 +37,12 @@ def save_buyer_request(
         setattr(request, field, value)
     request.market_country = company.country
     request.market_region = company.region
+    was_public = request.status == Opportunity.Status.PUBLISHED
     request.status = Opportunity.Status.PENDING
     request.search_text = _search_text(request)
     request.save()
+    if was_public:  # back in moderation: it leaves the public pages
+        pagecache.public_pages_changed(pagecache.OPPORTUNITIES)
     return request
 
 
@@ -55,6 +59,8 @@ def moderate(*, opportunities, publish: bool, note: str = "") -> int:
         request.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
         _tell_poster(request, "request-moderated", {"published": publish, "note": note})
         count += 1
+    if count and publish:
+        pagecache.public_pages_changed(pagecache.OPPORTUNITIES)
     return count
 
 
@@ -64,6 +70,7 @@ def close_request(*, opportunity: Opportunity, reason: str = "closed") -> None:
     opportunity.status = Opportunity.Status.CLOSED
     opportunity.closed_at = timezone.now()
     opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    pagecache.public_pages_changed(pagecache.OPPORTUNITIES)
     _tell_poster(opportunity, "request-closed", {"reason": reason})
 
 
@@ -86,6 +93,7 @@ def publish_curated(*, opportunity: Opportunity) -> Opportunity:
     opportunity.published_at = opportunity.published_at or timezone.now()
     opportunity.search_text = _search_text(opportunity)
     opportunity.save()
+    pagecache.public_pages_changed(pagecache.OPPORTUNITIES)
     return opportunity
 
 

@@ -31,6 +31,21 @@ def update_company(*, company: Company, data: dict, next_step: int | None = None
 
 
 @transaction.atomic
+def finish_setup(
+    *, company: Company, membership, notify_frequency: str, notify_min_score: int, language: str
+) -> Company:
+    """The wizard's last step: the member's notifications and language, then the company's
+    set-up is done and it is matched."""
+    company_services.set_notifications(
+        membership=membership,
+        notify_frequency=notify_frequency,
+        notify_min_score=notify_min_score,
+        language=language,
+    )
+    return update_company(company=company, data={}, next_step=Company.SETUP_DONE)
+
+
+@transaction.atomic
 def add_product(
     *, company: Company, hs_code, direction: str, yearly_volume_usd=None
 ) -> CompanyProduct:

@@ -62,5 +62,5 @@ def import_article_figures(data_dir: Path, progress: Progress = quiet) -> int:
         flow.dataset = dataset
     TradeFlow.objects.bulk_create(flows)
     progress(_("Article figures: %(count)s") % {"count": len(flows)})
-    pagecache.public_pages_changed()
+    pagecache.public_pages_changed(pagecache.TRADE)
     return len(flows)

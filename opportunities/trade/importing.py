@@ -27,6 +27,7 @@ from companies.regions import Region
 from opportunities.reference.models import HSCode
 from opportunities.trade import countries, storage
 from opportunities.trade.models import TradeDataset
+from tradeportal import pagecache
 from tradeportal.importing import ImportRejected, Progress, quiet, read_csv
 
 FORMATS = ("datamexico", "baci", "comtrade")
@@ -340,6 +341,7 @@ def import_trade_file(
         dataset.period_start = min(ctx.years, default=None)
         dataset.period_end = max(ctx.years, default=None)
         dataset.save(update_fields=["rows", "period_start", "period_end", "imported_at"])
+        pagecache.public_pages_changed(pagecache.TRADE)
     progress(
         _(
             "%(name)s: %(count)s rows imported in %(seconds).2f s, %(skipped)s skipped, "

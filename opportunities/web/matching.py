@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies import services as account_services
 from opportunities.matching import interests as interest_service
 from opportunities.matching import reasons
+from opportunities.matching.selectors import MatchFilter, company_matches
 from opportunities.models import Interest, Match, Opportunity, Sector
 from opportunities.web.views import _current_company
 
@@ -20,30 +21,17 @@ from opportunities.web.views import _current_company
 def dashboard(request):
     """The current company's matches, best first, with the reasons and the actions."""
     company = _current_company(request)
-    matches = (
-        Match.objects.filter(company=company, is_stale=False)
-        .select_related("opportunity__hs_code", "opportunity__sector", "counterpart__region")
-        .order_by("-score", "pk")
-    )
     show = request.GET.get("show", "")
-    matches = (
-        matches.filter(status=Match.Status.DISMISSED)
-        if show == "dismissed"
-        else matches.exclude(status=Match.Status.DISMISSED)
-    )
-    if kind := request.GET.get("kind"):
-        matches = matches.filter(kind=kind)
-    if sector := request.GET.get("sector"):
-        matches = matches.filter(
-            Q(opportunity__sector__slug=sector) | Q(counterpart__sectors__slug=sector)
-        )
+    data = request.GET.copy()
+    data.pop("status", None)
+    if show == "dismissed":  # the page's "dismissed" tab is the API's status=dismissed
+        data["status"] = Match.Status.DISMISSED
+    matches = MatchFilter(data, queryset=company_matches(company)).qs
     page = Paginator(matches, 20).get_page(request.GET.get("page"))
     names = reasons.product_names([m.reasons for m in page])
     for match in page:
         match.explained = reasons.render(match.reasons, names=names)
-    last_visit = request.user.last_dashboard_visit
-    request.user.last_dashboard_visit = timezone.now()
-    request.user.save(update_fields=["last_dashboard_visit"])
+    last_visit = account_services.record_dashboard_visit(user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

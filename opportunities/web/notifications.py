@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from companies import services as account_services
 from opportunities.notifications import unsubscribe as unsubscribe_service
 from opportunities.notifications.content import membership_from_token
 from opportunities.notifications.forms import PreferencesForm
@@ -36,7 +37,9 @@ def preferences(request):
         if all(form.is_valid() for form in forms):
             with transaction.atomic():
                 for form in forms:
-                    form.save()
+                    account_services.set_notifications(
+                        membership=form.instance, **form.cleaned_data
+                    )
             messages.success(request, _("Your notification preferences were saved."))
             return redirect("notifications:preferences")
     return render(

@@ -20,12 +20,12 @@ from opportunities.models import Opportunity, Sector
 from opportunities.trade import charts
 from opportunities.trade.figures import headline_figures
 from tradeportal.i18n import country_name
-from tradeportal.pagecache import cache_public_page
+from tradeportal.pagecache import DIRECTORY, OPPORTUNITIES, SECTORS, TRADE, cache_public_page
 
 PAGE_SIZE = 20
 
 
-@cache_public_page
+@cache_public_page(SECTORS, TRADE)
 def home(request):
     """Show the bilateral figures from the article and the sectors to explore."""
     context = {
@@ -35,7 +35,7 @@ def home(request):
     return render(request, "home.html", context)
 
 
-@cache_public_page
+@cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY, filters=OpportunityFilter)
 def browse(request):
     """List open opportunities with search, filters and sorting from the URL."""
     filterset = OpportunityFilter(request.GET, queryset=open_opportunities())
@@ -63,7 +63,7 @@ def cards(ids: list[int]) -> list[Opportunity]:
     return [rows[pk] for pk in ids]
 
 
-@cache_public_page
+@cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY)
 def opportunity_detail(request, pk: int):
     """Show one published opportunity with the numbers behind it, charted and tabled."""
     opportunity = get_object_or_404(open_opportunities().exclude(status="draft"), pk=pk)
@@ -102,13 +102,13 @@ def _demand_charts(opportunity: Opportunity) -> dict:
     }
 
 
-@cache_public_page
+@cache_public_page(SECTORS)
 def sector_list(request):
     """List the active sectors."""
     return render(request, "opportunities/sector_list.html", {"sectors": Sector.objects.active()})
 
 
-@cache_public_page
+@cache_public_page(SECTORS, OPPORTUNITIES, DIRECTORY)
 def sector_detail(request, slug: str):
     """Show what each market buys in a sector, its open opportunities and the firms in it."""
     sector = get_object_or_404(Sector.objects.active(), slug=slug)
@@ -146,7 +146,7 @@ def sector_detail(request, slug: str):
     return render(request, "opportunities/sector_detail.html", context)
 
 
-@cache_public_page
+@cache_public_page(OPPORTUNITIES, TRADE)
 def insights(request):
     """The bilateral picture: the article's figures, top products each way, states."""
     demand = open_opportunities().filter(kind=Opportunity.Kind.DEMAND, market_region__isnull=True)
@@ -180,7 +180,7 @@ def insights(request):
     return render(request, "opportunities/insights.html", context)
 
 
-@cache_public_page
+@cache_public_page()
 def methodology(request):
     """Explain how market demand and its potential are computed, and their limits."""
     return render(request, "opportunities/methodology.html")

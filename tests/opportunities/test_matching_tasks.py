@@ -39,7 +39,8 @@ def test_a_product_change_enqueues_the_rematch_only_when_it_commits(
     django_capture_on_commit_callbacks,
 ):
     lima = RegionFactory(code="PE-LIM", country="PE")
-    firm = CompanyFactory(region=lima)
+    # A firm still in verification: its change refreshes no public page, the rematch is all.
+    firm = CompanyFactory(region=lima, status="pending")
     code = HSCodeFactory(code="0806", description_es="Uvas", description_en="Grapes")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.add_product(company=firm, hs_code=code, direction="export")

@@ -1,0 +1,51 @@
+"""Reads of the matches shared by the dashboard and the API: one queryset, one filter."""
+
+import django_filters
+from django.db.models import Q
+
+from opportunities.matching.models import Match
+
+
+def company_matches(company):
+    """The company's current matches, best first, with what their cards and reasons show."""
+    return (
+        Match.objects.filter(company=company, is_stale=False)
+        .select_related(
+            "opportunity__hs_code",
+            "opportunity__sector",
+            "opportunity__market_region",
+            "opportunity__company",
+            "counterpart__region",
+        )
+        .order_by("-score", "pk")
+    )
+
+
+class MatchFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Match.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        choices=Match.Status.choices,
+        method="filter_status",
+        label="Without it, every match except the dismissed ones",
+    )
+    sector = django_filters.CharFilter(method="filter_sector", label="Sector slug")
+    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
+
+    class Meta:
+        model = Match
+        fields: list[str] = []
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.exclude(status=Match.Status.DISMISSED)
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(
+            Q(opportunity__sector__slug=value) | Q(counterpart__sectors__slug=value)
+        )
