@@ -88,12 +88,12 @@ def test_an_unverified_company_cannot_post_buyer_requests(world, as_owner):
 
 
 def test_a_server_error_answers_500_in_the_shape(world, as_owner, monkeypatch):
-    from opportunities.api import views
+    from opportunities.trade import selectors
 
     def broken(**kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(views, "aggregate_trade", broken)
+    monkeypatch.setattr(selectors, "aggregate_trade", broken)
     response = token_client(world.owner, "en").get("/api/v1/trade-statistics/")
     assert response.status_code == 500
     assert error(response) == {
