@@ -96,10 +96,16 @@ class Demand:
 
 
 def basis_datasets():
-    """Datasets the demand is computed from: real ones when any exist, else the synthetic demo."""
+    """Datasets the demand is computed from: real ones when any exist, else the synthetic demo.
+
+    The article's figures and the world trade by chapter (CEPII BACI via OEC) are not product
+    statistics at heading level, so neither is a basis (the chapters calibrate the demo and show
+    on the market pages)."""
     from opportunities.models import TradeDataset
 
-    usable = TradeDataset.objects.exclude(source=TradeDataset.Source.ARTICLE)
+    usable = TradeDataset.objects.exclude(
+        source__in=[TradeDataset.Source.ARTICLE, TradeDataset.Source.BACI_OEC]
+    )
     real = usable.filter(is_synthetic=False)
     national = real.exclude(source=TradeDataset.Source.DATAMEXICO)
     if not national.exists():

@@ -6,7 +6,7 @@ nothing is written. Re-running an import changes nothing it already holds.
 
 from .common import ImportRejected
 from .reference import import_article_figures, import_hs, import_regions, import_sectors
-from .trade import FORMATS, import_trade_file
+from .trade import FORMATS, import_trade_file, import_world_chapters
 
 __all__ = [
     "FORMATS",
@@ -16,4 +16,5 @@ __all__ = [
     "import_regions",
     "import_sectors",
     "import_trade_file",
+    "import_world_chapters",
 ]

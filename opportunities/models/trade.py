@@ -11,6 +11,7 @@ class TradeDataset(models.Model):
     class Source(models.TextChoices):
         DATAMEXICO = "datamexico", "DataMéxico"
         BACI = "baci", "CEPII BACI"
+        BACI_OEC = "baci_oec", "CEPII BACI via OEC"
         COMTRADE = "comtrade", "UN Comtrade"
         ARTICLE = "article", _("Article figures")
         DEMO = "demo", _("demo (synthetic)")
@@ -25,6 +26,18 @@ class TradeDataset(models.Model):
     period_start = models.PositiveIntegerField(_("first period"), null=True, blank=True)
     period_end = models.PositiveIntegerField(_("last period"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
+    # Provenance, shown in the admin and on the methodology page.
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    fetched_at = models.DateTimeField(
+        _("fetched"), null=True, blank=True, help_text=_("When the data was downloaded.")
+    )
+    coverage = models.JSONField(
+        _("coverage"),
+        default=dict,
+        blank=True,
+        help_text=_("What the rows cover: reporters, months, product level."),
+    )
 
     class Meta:
         ordering = ["-imported_at"]

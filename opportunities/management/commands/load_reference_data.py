@@ -5,6 +5,7 @@ from opportunities.importers import (
     import_regions,
     import_sectors,
     import_trade_file,
+    import_world_chapters,
 )
 from opportunities.management.commands._base import DataCommand
 
@@ -12,7 +13,8 @@ from opportunities.management.commands._base import DataCommand
 class Command(DataCommand):
     help = (
         "Load all reference data: HS 2022, regions, sectors, the article's figures and the "
-        "DataMéxico state files. Safe to re-run: nothing is duplicated."
+        "DataMéxico state files, and the real 2024 trade of every country by HS chapter (CEPII BACI "
+        "via OEC). Safe to re-run: nothing is duplicated."
     )
 
     def run(self, data_dir, options):
@@ -20,6 +22,7 @@ class Command(DataCommand):
         import_regions(data_dir, progress=self.progress)
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)
+        import_world_chapters(data_dir, progress=self.progress)
         for path in sorted((data_dir / "datamexico").glob("state*.csv")):
             import_trade_file(
                 path=path, fmt="datamexico", progress=self.progress, regenerate_demand=False
