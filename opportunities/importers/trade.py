@@ -315,7 +315,9 @@ def read_oec_hs2(ctx: ReadContext) -> Iterator[str]:
     for line, row in read_csv(ctx.path, required):
         flow = OEC_FLOWS.get(row["flow"].strip().lower())
         if flow is None:
-            raise ImportRejected(ctx.path, line, _("unknown flow %(value)r") % {"value": row["flow"]})
+            raise ImportRejected(
+                ctx.path, line, _("unknown flow %(value)r") % {"value": row["flow"]}
+            )
         reporter = row["country_iso3"].strip().upper()
         if not (len(reporter) == 3 and reporter.isalpha()):
             raise ImportRejected(

@@ -39,6 +39,7 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
     manage(env, "migrate", "--noinput", "-v0")
     first = manage(env, "load_reference_data")
     assert "state03_202412.csv: 4 filas importadas" in first
+    chapters = int(first.split("baci_oec_hs2_2024.csv: ")[1].split(" ")[0].replace(",", ""))
     demo = manage(env, "load_demo_trade")
     assert "filas importadas" in demo
     manage(env, "load_reference_data")
@@ -49,7 +50,7 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
         "from opportunities.models import TradeFlow as T; print(T.objects.count())",
     )
     demo_rows = int(demo.split("generated ")[1].split(" ")[0].replace(",", ""))
-    assert int(count.split()[-1]) == 4 + 5 + demo_rows
+    assert int(count.split()[-1]) == 4 + 5 + chapters + demo_rows
 
 
 def test_the_demo_companies_are_matched_on_sqlite_and_a_rematch_duplicates_nothing(tmp_path):

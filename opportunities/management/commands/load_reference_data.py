@@ -13,8 +13,8 @@ from opportunities.management.commands._base import DataCommand
 class Command(DataCommand):
     help = (
         "Load all reference data: HS 2022, regions, sectors, the article's figures and the "
-        "DataMéxico state files, and the real 2024 trade of every country by HS chapter (CEPII BACI "
-        "via OEC). Safe to re-run: nothing is duplicated."
+        "DataMéxico state files, and the real 2024 trade of every country by HS chapter "
+        "(CEPII BACI via OEC). Safe to re-run: nothing is duplicated."
     )
 
     def run(self, data_dir, options):
