@@ -11,12 +11,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opportunities import charts, services
+from opportunities import chapters, charts, provenance, services
 from opportunities.filters import OpportunityFilter, open_opportunities
 from opportunities.forms import BuyerRequestForm
 from opportunities.models import Opportunity, Sector
 from tradeportal.figures import headline_figures
-from tradeportal.i18n import country_name
+from tradeportal.i18n import ALPHA3, country_name
 from tradeportal.pagecache import cache_public_page
 
 PAGE_SIZE = 20
@@ -43,7 +43,7 @@ def browse(request):
 def cards(ids: list[int]) -> list[Opportunity]:
     """The opportunities `ids`, in that order, with what a card shows."""
     rows = (
-        Opportunity.objects.select_related("hs_code", "sector", "market_region")
+        Opportunity.objects.select_related("hs_code", "sector", "market_region", "dataset")
         .defer("figures", "search_text", "description", "moderation_note")
         .in_bulk(ids)
     )
@@ -61,6 +61,12 @@ def opportunity_detail(request, pk: int):
         .order_by("-value_usd")[:5]
     )
     context = {"opportunity": opportunity, "related": related, **_demand_charts(opportunity)}
+    if opportunity.kind == Opportunity.Kind.DEMAND:
+        chapter = chapters.chapter_totals(
+            ALPHA3[opportunity.market_country], opportunity.hs_code_id[:2]
+        )
+        context["chapter"] = chapter.rows[0] if chapter else None
+        context["chapter_dataset"] = chapter.dataset if chapter else None
     return render(request, "opportunities/detail.html", context)
 
 
@@ -168,10 +174,52 @@ def insights(request):
     return render(request, "opportunities/insights.html", context)
 
 
+MARKET_PAGES = {"mx": "MEX", "pe": "PER"}
+CHAPTER_SORTS = {
+    "imports": lambda row: -row.imports,
+    "exports": lambda row: -row.exports,
+    "rca": lambda row: -(row.rca or 0),
+    "code": lambda row: row.code,
+}
+
+
+@cache_public_page
+def market(request, code: str):
+    """One country's real imports and exports by HS chapter, the world's, and its RCA."""
+    if code not in MARKET_PAGES:
+        raise Http404
+    country = MARKET_PAGES[code]
+    trade = chapters.chapter_trade(country)
+    sort = request.GET.get("sort") if request.GET.get("sort") in CHAPTER_SORTS else "imports"
+    rows = sorted(trade.rows, key=CHAPTER_SORTS[sort]) if trade else []
+    top = sorted(rows, key=CHAPTER_SORTS["imports"])[:10]
+    context = {
+        "code": code,
+        "country_name": country_name(country),
+        "trade": trade,
+        "rows": rows,
+        "sort": sort,
+        "sorts": [
+            ("imports", _("imports")),
+            ("exports", _("exports")),
+            ("rca", _("comparative advantage")),
+            ("code", _("chapter")),
+        ],
+        "imports_chart": charts.bar_chart(
+            _("Largest imports by HS chapter"),
+            [(f"{r.code} {r.description}", float(r.imports)) for r in top],
+        ),
+    }
+    return render(request, "opportunities/market.html", context)
+
+
 @cache_public_page
 def methodology(request):
-    """Explain how market demand and its potential are computed, and their limits."""
-    return render(request, "opportunities/methodology.html")
+    """Explain how market demand and its potential are computed, and their limits, and list
+    the loaded datasets with their source, licence and coverage."""
+    return render(
+        request, "opportunities/methodology.html", {"datasets": provenance.loaded_datasets()}
+    )
 
 
 @login_required

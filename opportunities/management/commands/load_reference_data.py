@@ -10,6 +10,12 @@ from opportunities.importers import (
 from opportunities.management.commands._base import DataCommand
 
 
+DATAMEXICO_PROVENANCE = {
+    "source_url": "https://www.economia.gob.mx/datamexico",
+    "licence": "DataMéxico (Secretaría de Economía)",
+}
+
+
 class Command(DataCommand):
     help = (
         "Load all reference data: HS 2022, regions, sectors, the article's figures and the "
@@ -25,7 +31,11 @@ class Command(DataCommand):
         import_world_chapters(data_dir, progress=self.progress)
         for path in sorted((data_dir / "datamexico").glob("state*.csv")):
             import_trade_file(
-                path=path, fmt="datamexico", progress=self.progress, regenerate_demand=False
+                path=path,
+                fmt="datamexico",
+                progress=self.progress,
+                regenerate_demand=False,
+                provenance=DATAMEXICO_PROVENANCE,
             )
         counts = tasks.regenerate_demand.delay().get()
         self.progress(f"Market demand: {counts}")
