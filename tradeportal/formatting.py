@@ -45,10 +45,15 @@ def scope(area: str, year: int | None, months: list[int] | None = None) -> str:
     1 mes" for one month of one state, "México, 2024" for a whole year."""
     if not year:
         return area
+    return f"{area}, {period(year, months)}"
+
+
+def period(year: int, months: list[int] | None = None) -> str:
+    """ "2024" for a whole year, "diciembre 2024, 1 mes" for part of one (active language)."""
     months = sorted(set(months or []))
     if not months or len(months) == 12:
-        return f"{area}, {year}"
+        return str(year)
     first, last = MONTHS[months[0]], MONTHS[months[-1]]
     span = str(first) if first == last else f"{first}–{last}"
     count = ngettext("%(n)s month", "%(n)s months", len(months)) % {"n": len(months)}
-    return f"{area}, {span} {year}, {count}"
+    return f"{span} {year}, {count}"

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tradeportal import formatting
+
 
 class TradeDataset(models.Model):
     """One imported file (or set of figures); re-importing it replaces its rows."""
@@ -49,6 +51,18 @@ class TradeDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.name}"
+
+    @property
+    def period_label(self) -> str:
+        """The years covered, or "diciembre 2024, 1 mes" when the data holds part of one year."""
+        if not self.period_start:
+            return ""
+        months = self.coverage.get("months", [])
+        if months and self.period_start == self.period_end:
+            return formatting.period(self.period_end, [m % 100 for m in months])
+        if self.period_start == self.period_end:
+            return str(self.period_end)
+        return f"{self.period_start}–{self.period_end}"
 
 
 class Flow(models.TextChoices):

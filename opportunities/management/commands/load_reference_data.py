@@ -9,7 +9,6 @@ from opportunities.importers import (
 )
 from opportunities.management.commands._base import DataCommand
 
-
 DATAMEXICO_PROVENANCE = {
     "source_url": "https://www.economia.gob.mx/datamexico",
     "licence": "DataMéxico (Secretaría de Economía)",
