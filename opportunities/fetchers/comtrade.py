@@ -133,7 +133,8 @@ def _records(http, part: Part, options: Options, limiter) -> list[dict]:
         "cmdCode": "AG6",
         "includeDesc": "false",
     }
-    http.headers["Ocp-Apim-Subscription-Key"] = options.key
+    if options.key:
+        http.headers["Ocp-Apim-Subscription-Key"] = options.key
     try:
         response = get_with_retries(
             http,

@@ -34,6 +34,17 @@ def month_range(text: str) -> list[int]:
     return sorted(months)
 
 
+def state_list(text: str) -> list[int]:
+    """ "6" or "3,6" -> INEGI state codes."""
+    try:
+        states = sorted({int(piece) for piece in text.split(",")})
+    except ValueError:
+        raise CommandError(f"--state: expected a state code 1-32 or a list, not {text!r}") from None
+    if min(states) < 1 or max(states) > 32:
+        raise CommandError(f"--state: Mexico's states go from 1 to 32, not {text!r}")
+    return states
+
+
 class Progress:
     """A progress bar (files, pages, rows, ETA) on a terminal; plain log lines otherwise."""
 
@@ -80,7 +91,7 @@ class Command(BaseCommand):
         mx = sources.add_parser("datamexico", help="Mexico by state, HS6, partner and month")
         mx.add_argument("--year", type=int, required=True)
         mx.add_argument("--months", default="1-12", help="e.g. 1-12 (default), 3, 1,2,6")
-        mx.add_argument("--state", type=int, choices=list(datamexico.STATES), metavar="N")
+        mx.add_argument("--state", help="INEGI state code N (1-32), or several: 3,6 (default all)")
         mx.add_argument("--flow", choices=list(datamexico.FLOWS))
         mx.add_argument("--api-url", default=datamexico.API_URL)
         mx.add_argument("--page-size", type=int, default=datamexico.PAGE_SIZE)
@@ -124,7 +135,7 @@ class Command(BaseCommand):
         parts = datamexico.plan(
             year=options["year"],
             months=month_range(options["months"]),
-            states=[options["state"]] if options["state"] else datamexico.STATES,
+            states=state_list(options["state"]) if options["state"] else datamexico.STATES,
             flows=[options["flow"]] if options["flow"] else list(datamexico.FLOWS),
         )
         fetch_options = datamexico.Options(
