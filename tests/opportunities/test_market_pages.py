@@ -131,3 +131,16 @@ def test_an_email_quoting_a_demo_figure_says_it_is_demo_data(chapters):
         plain = render_to_string("emails/_match-item.txt", {"m": items[1]})
     assert "demostración" in text and "demostración" in html
     assert "demostración" not in plain
+
+
+def test_a_match_reason_names_the_month_of_a_state_figure_and_says_when_it_is_demo():
+    from opportunities.matching.reasons import render_one
+
+    params = {"market": "MX", "region": "Colima", "value": 258_316, "code": "0304", "year": 2024}
+    params |= {"partner": "PE", "share": 0}
+    with translation.override("es"):
+        state = render_one({"key": "market_imports", "params": {**params, "months": [12]}}, {})
+        demo = render_one({"key": "market_imports", "params": {**params, "demo": True}}, {})
+    assert "Colima" in state and "diciembre 2024, 1 mes" in state
+    assert "demostración" not in state
+    assert "en 2024" in demo and "demostración" in demo
