@@ -207,7 +207,7 @@ def _plan(rng, tree, world, country: str, flow: str, minimums: dict | None = Non
             continue
         codes = sorted(subtree)
         # headings with more subheadings tend to carry more trade
-        weights = [len(subtree[code]) * rng.lognormvariate(0, 0.9) for code in codes]
+        weights = [len(subtree[code]) * rng.lognormvariate(0, 0.7) for code in codes]
         floors = [minimums.get(code, 0.0) for code in codes]
         free_weights = [w if f == 0 else 0.0 for w, f in zip(weights, floors, strict=True)]
         if any(floors) and sum(floors) < total * 0.9 and sum(free_weights):
