@@ -144,3 +144,13 @@ def test_a_match_reason_names_the_month_of_a_state_figure_and_says_when_it_is_de
     assert "Colima" in state and "diciembre 2024, 1 mes" in state
     assert "demostración" not in state
     assert "en 2024" in demo and "demostración" in demo
+
+
+def test_the_admin_shows_each_datasets_source_url_licence_fetch_time_and_rows(
+    admin_client, chapters
+):
+    page = admin_client.get("/admin/opportunities/tradedataset/").content.decode()
+    assert "https://oec.world/en/resources/datasets" in page and "CC BY 4.0" in page
+    assert f">{chapters.rows}<" in page or f"{chapters.rows:,}".replace(",", ".") in page
+    detail = admin_client.get(f"/admin/opportunities/tradedataset/{chapters.pk}/change/")
+    assert detail.status_code == 200 and "fetched_at" in detail.content.decode()
