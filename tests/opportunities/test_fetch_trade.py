@@ -15,9 +15,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 from django.utils import translation
 
 from opportunities import tasks
+from opportunities.fetchers import datamexico as fetcher
+from opportunities.management.commands.fetch_trade import Progress
 from opportunities.models import TradeDataset, TradeFlow
 from tests.reference_data import data_dir, shared_dir
 
@@ -225,6 +228,22 @@ def test_an_interrupted_fetch_keeps_complete_files_and_resumes_from_them(
         "state06_202412.csv",
     }
     assert regenerations == [1]
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_with_pages_rows_and_time_left(datamexico, tmp_path):
+    screen = Terminal()
+    progress = Progress(OutputWrapper(screen), 1, "DataMéxico 2024")
+    parts = fetcher.plan(year=2024, months=[12], states=[6], flows=["imports"])
+    options = fetcher.Options(api_url=f"{datamexico.url}/x", page_size=40, per_second=1000)
+    fetcher.fetch(parts, tmp_path, options=options, on_page=progress.page, on_file=progress.file)
+    progress.close()
+    shown = screen.getvalue()
+    assert "DataMéxico 2024" in shown and "7 pages, 248 rows" in shown and "1/1" in shown
 
 
 def test_bad_arguments_are_explained(datamexico, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from opportunities.importers import ImportRejected, import_trade_file
+from opportunities.importers import ImportRejected, import_trade_file, import_world_chapters
 from opportunities.models import TradeDataset, TradeFlow
 from tests.reference_data import data_dir
 
@@ -124,8 +124,6 @@ def test_world_chapter_rows_are_real_trade_of_each_country_with_the_world(tmp_pa
 
 
 def test_the_shared_world_chapters_load_as_a_real_dataset_with_its_provenance():
-    from opportunities.importers import import_world_chapters
-
     dataset = import_world_chapters(DATA)
     assert dataset.licence == "CC BY 4.0" and dataset.source_url.startswith("https://oec.world")
     assert dataset.rows == TradeFlow.objects.filter(dataset=dataset, partner="WLD").count() > 0

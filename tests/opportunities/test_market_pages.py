@@ -9,7 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from opportunities import demand
+from opportunities.chapters import chapter_trade
 from opportunities.importers import import_trade_file, import_world_chapters
+from opportunities.matching.reasons import render_one
 from opportunities.models import Opportunity, TradeDataset
 from opportunities.notifications import content
 from tests.factories import MatchFactory, OpportunityFactory, TradeDatasetFactory
@@ -50,8 +52,6 @@ def test_the_market_page_shows_a_countrys_real_trade_by_chapter_with_the_world_a
 def test_rca_is_the_chapters_weight_in_the_countrys_exports_over_its_weight_in_the_worlds(
     client, chapters
 ):
-    from opportunities.chapters import chapter_trade
-
     trade = chapter_trade("PER")
     rows = {r.code: r for r in trade.rows}
     with (DATA / WORLD_CHAPTERS_FILE).open(encoding="utf-8") as handle:
@@ -134,8 +134,6 @@ def test_an_email_quoting_a_demo_figure_says_it_is_demo_data(chapters):
 
 
 def test_a_match_reason_names_the_month_of_a_state_figure_and_says_when_it_is_demo():
-    from opportunities.matching.reasons import render_one
-
     params = {"market": "MX", "region": "Colima", "value": 258_316, "code": "0304", "year": 2024}
     params |= {"partner": "PE", "share": 0}
     with translation.override("es"):

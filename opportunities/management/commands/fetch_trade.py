@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as Bar
 
@@ -57,6 +58,7 @@ class Progress:
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[pages]} pages, {task.fields[rows]:,} rows"),
                 TimeRemainingColumn(),
+                console=Console(file=stdout._out),
             )
             self.task = self.bar.add_task(label, total=total, pages=0, rows=0)
             self.bar.start()
