@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from opportunities.matching.tasks import import_trade_upload
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
 from tradeportal.uploads import check_csv
 
@@ -88,8 +89,6 @@ class TradeUploadAdmin(admin.ModelAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        from opportunities.tasks import import_trade_upload
-
         obj.uploaded_by = request.user
         obj.name = obj.name or form.cleaned_data["file"].name
         super().save_model(request, obj, form, change)

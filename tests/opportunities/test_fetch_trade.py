@@ -18,10 +18,10 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 from django.utils import translation
 
-from opportunities import tasks
-from opportunities.fetchers import datamexico as fetcher
 from opportunities.management.commands.fetch_trade import Progress
+from opportunities.matching import tasks
 from opportunities.models import TradeDataset, TradeFlow
+from opportunities.trade.fetchers import datamexico as fetcher
 from tests.reference_data import data_dir, shared_dir
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +367,10 @@ def test_comtrade_without_a_key_uses_the_preview_and_says_what_that_limits(
     assert "COMTRADE_API_KEY" in err and "500" in err
     assert [path for path, _p in comtrade_api.requests] == ["/public/v1/preview/C/A/HS"]
     assert TradeDataset.objects.get().name == "comtrade_PER_2024_M.csv"
+
+
+def test_a_spanish_speaking_operator_reads_the_refusal_in_spanish(datamexico, tmp_path):
+    datamexico.faults[3, 202412, "1", 4] = ["invalid"]
+    with translation.override("es"), pytest.raises(CommandError) as refused:
+        fetch(datamexico, tmp_path, "--state", "3", "--concurrency", "2")
+    assert "estado 3, mes 2024-12, página 4: la respuesta no es JSON válido" in str(refused.value)

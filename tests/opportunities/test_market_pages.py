@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from opportunities import demand
-from opportunities.chapters import chapter_trade
-from opportunities.importers import import_trade_file, import_world_chapters
+from opportunities.listings import demand
 from opportunities.matching.reasons import render_one
 from opportunities.models import Opportunity, TradeDataset
 from opportunities.notifications import content
+from opportunities.trade.chapters import chapter_trade
+from opportunities.trade.importing import import_trade_file, import_world_chapters
 from tests.factories import MatchFactory, OpportunityFactory, TradeDatasetFactory
 from tests.reference_data import STATE_FILE, WORLD_CHAPTERS_FILE, data_dir
 from tradeportal.formatting import scope, usd
@@ -76,7 +76,7 @@ def test_the_world_chapters_are_never_a_basis_of_market_demand(chapters):
 
 def test_one_month_of_one_state_says_so_on_the_card_and_the_page(client, chapters, settings):
     settings.DEMAND_MIN_STATE_IMPORTS_USD = 0  # the test's state file holds a few rows
-    import_trade_file(path=DATA / STATE_FILE, fmt="datamexico", regenerate_demand=False)
+    import_trade_file(path=DATA / STATE_FILE, fmt="datamexico")
     with translation.override("es"):
         demand.regenerate()
     state = Opportunity.objects.filter(market_region__isnull=False).first()
@@ -109,7 +109,7 @@ def test_a_list_mixing_real_and_demo_figures_marks_each_card(client, chapters):
 
 
 def test_the_methodology_page_lists_each_dataset_with_source_licence_and_coverage(client, chapters):
-    import_trade_file(path=DATA / STATE_FILE, fmt="datamexico", regenerate_demand=False)
+    import_trade_file(path=DATA / STATE_FILE, fmt="datamexico")
     page = client.get("/methodology/").content.decode()
     assert "CEPII BACI via OEC" in page and "CC BY 4.0" in page
     reporters = chapters.coverage["reporters"]

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from opportunities.synthetic import (
+from opportunities.trade.synthetic import (
     CALIBRATED_YEAR,
     DemoRow,
     demo_rows,

@@ -14,11 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as Bar
 
-from opportunities import tasks
-from opportunities.fetchers import comtrade, datamexico
-from opportunities.fetchers.http import FetchError
-from opportunities.importers import ImportRejected, import_trade_file
+from opportunities.matching import tasks
 from opportunities.models import TradeDataset
+from opportunities.trade.fetchers import comtrade, datamexico
+from opportunities.trade.fetchers.http import FetchError
+from opportunities.trade.importing import import_trade_file
+from tradeportal.importing import ImportRejected
 
 
 def month_range(text: str) -> list[int]:
@@ -192,7 +193,6 @@ class Command(BaseCommand):
                     fmt=fmt,
                     source=TradeDataset.Source.DATAMEXICO if fmt == "datamexico" else None,
                     progress=self.stdout.write,
-                    regenerate_demand=False,
                     provenance={**provenance, "fetched_at": fetched},
                 )
             except ImportRejected as exc:

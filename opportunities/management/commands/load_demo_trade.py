@@ -4,10 +4,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from opportunities.importers import ImportRejected, import_trade_file
-from opportunities.importers.trade import WORLD_CHAPTERS_FILE
+from opportunities.matching.services import import_trade_file
 from opportunities.models import HSCode, TradeDataset
-from opportunities.synthetic import demo_rows, read_world_chapters, write_comtrade
+from opportunities.trade.importing import WORLD_CHAPTERS_FILE
+from opportunities.trade.synthetic import demo_rows, read_world_chapters, write_comtrade
+from tradeportal.importing import ImportRejected
 
 DEMO_NAME = "Mexico-Peru-World demo (synthetic), calibrated on CEPII BACI via OEC 2024"
 

@@ -1,13 +1,8 @@
-from opportunities import tasks
-from opportunities.importers import (
-    import_article_figures,
-    import_hs,
-    import_regions,
-    import_sectors,
-    import_trade_file,
-    import_world_chapters,
-)
 from opportunities.management.commands._base import DataCommand
+from opportunities.matching import tasks
+from opportunities.reference.importers import import_hs, import_regions, import_sectors
+from opportunities.trade.article import import_article_figures
+from opportunities.trade.importing import import_trade_file, import_world_chapters
 
 DATAMEXICO_PROVENANCE = {
     "source_url": "https://www.economia.gob.mx/datamexico",
@@ -33,7 +28,6 @@ class Command(DataCommand):
                 path=path,
                 fmt="datamexico",
                 progress=self.progress,
-                regenerate_demand=False,
                 provenance=DATAMEXICO_PROVENANCE,
             )
         counts = tasks.regenerate_demand.delay().get()
