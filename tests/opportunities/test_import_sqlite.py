@@ -54,7 +54,7 @@ def test_reference_and_demo_trade_data_load_into_sqlite_twice_without_duplicates
 
 
 BROWSE_CHECK = (
-    "from opportunities.filters import open_opportunities as o; "
+    "from opportunities.listings.filters import open_opportunities as o; "
     "from opportunities.models import TradeFlow as T; "
     "real = {(r, c): v for r, c, v in T.objects.filter(dataset__source='baci_oec', flow='M')"
     ".values_list('reporter', 'hs_code_id', 'value_usd')}; "
