@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_
 	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING CONN_MAX_AGE=0
 
 .PHONY: install run run-services test lint format services browser messages schema \
-	bench-import bench-web bench-match bench-mail bench-api soak clean
+	bench-import bench-web bench-match bench-mail bench-api soak clean real-data
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ run: install
 	$(PY) manage.py load_demo_trade
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+## real-data: download a whole real year (DataMéxico, every state and month; UN Comtrade for Peru)
+## into TRADE_DOWNLOAD_DIR, import it and regenerate demand; re-run to resume. See README.
+YEAR ?= 2024
+real-data: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py fetch_trade datamexico --year $(YEAR)
+	$(PY) manage.py fetch_trade comtrade --year $(YEAR) --reporter PER
 
 ## run-services: web (gunicorn), worker and beat against local PostgreSQL and Redis
 RUN_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tradeportal} \

@@ -14,6 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
 HS_FILE = Path("hs_es") / "hs2022_en_es.csv"
 SECTIONS_FILE = Path("hs") / "sections.csv"
 STATE_FILE = Path("datamexico") / "state03_202412.csv"
+WORLD_CHAPTERS_FILE = Path("trade_hs2") / "baci_oec_hs2_2024.csv"
 # Lines of the state file the tests use: imports from Belgium and from Peru, and an export.
 STATE_LINES = (2, 52, 132, 403)
 # HS codes the tests and the fixtures' sectors use, with those of the state file's rows.
@@ -57,4 +58,13 @@ def data_dir() -> Path:
     (target / HS_FILE).parent.mkdir(exist_ok=True)
     with (target / HS_FILE).open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows([header, *kept])
+    _world_chapters(shared, target, {code for code in codes if len(code) == 2})
     return target
+
+
+def _world_chapters(shared: Path, target: Path, chapters: set[str]) -> None:
+    """The real trade by chapter (CEPII BACI via OEC) of the chapters the HS subset holds."""
+    lines = (shared / WORLD_CHAPTERS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines[1:] if line.split(",")[4] in chapters]
+    (target / WORLD_CHAPTERS_FILE).parent.mkdir(exist_ok=True)
+    (target / WORLD_CHAPTERS_FILE).write_text("".join([lines[0], *kept]), encoding="utf-8")

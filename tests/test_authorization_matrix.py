@@ -201,6 +201,7 @@ ROUTES: dict[str, Access | NotAnObject] = {
     ),
     "opportunities:detail": Public(lambda w: {"pk": w.objects["demand"].pk}),
     "opportunities:sector": Public(lambda w: {"slug": w.objects["sector"].slug}),
+    "opportunities:market": Public(lambda w: {"code": "pe"}),
     "opportunities:interest": SignedIn(lambda w: {"pk": w.objects["demand"].pk}, method="post"),
     "opportunities:match_action": Private(
         lambda w: {"pk": w.objects["match"].pk, "action": "dismiss"}, method="post"

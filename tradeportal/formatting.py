@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django.utils import numberformat, translation
+from django.utils.dates import MONTHS
 from django.utils.formats import get_format
+from django.utils.translation import ngettext
 
 
 def usd(value: Decimal | float | int | None, language: str | None = None) -> str:
@@ -36,3 +38,22 @@ def _number(amount: float, decimals: int, language: str, grouping: bool = False)
         force_grouping=grouping,
         use_l10n=True,
     )
+
+
+def scope(area: str, year: int | None, months: list[int] | None = None) -> str:
+    """The area and period a figure covers, in the active language: "Colima, diciembre 2024,
+    1 mes" for one month of one state, "México, 2024" for a whole year."""
+    if not year:
+        return area
+    return f"{area}, {period(year, months)}"
+
+
+def period(year: int, months: list[int] | None = None) -> str:
+    """ "2024" for a whole year, "diciembre 2024, 1 mes" for part of one (active language)."""
+    months = sorted(set(months or []))
+    if not months or len(months) == 12:
+        return str(year)
+    first, last = MONTHS[months[0]], MONTHS[months[-1]]
+    span = str(first) if first == last else f"{first}–{last}"
+    count = ngettext("%(n)s month", "%(n)s months", len(months)) % {"n": len(months)}
+    return f"{span} {year}, {count}"

@@ -176,6 +176,8 @@ DEMAND_MIN_STATE_IMPORTS_USD = env.int("DEMAND_MIN_STATE_IMPORTS_USD", default=5
 
 # Reference and trade data are read from here, never copied into the project.
 TRADEPORTAL_DATA_DIR = env.path("TRADEPORTAL_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+# Where `fetch_trade` writes the files it downloads (one folder per source).
+TRADE_DOWNLOAD_DIR = env.str("TRADE_DOWNLOAD_DIR", default=f"{TRADEPORTAL_DATA_DIR}/downloads")
 
 # Cache and broker: Redis when configured, otherwise in-process.
 REDIS_URL = env.str("REDIS_URL", default="")

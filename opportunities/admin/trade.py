@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching.tasks import import_trade_upload
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
@@ -20,10 +22,20 @@ class TradeDatasetAdmin(ChangesPublicPages, admin.ModelAdmin):
         "period_start",
         "period_end",
         "is_synthetic",
+        "licence",
+        "source_link",
+        "fetched_at",
         "imported_at",
     ]
     list_filter = ["source", "is_synthetic"]
     search_fields = ["name", "version"]
+    readonly_fields = ["rows", "coverage", "imported_at"]
+
+    @admin.display(description=_("source URL"))
+    def source_link(self, obj):
+        if not obj.source_url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener">{}</a>', obj.source_url, obj.source_url)
 
 
 @admin.register(TradeFlow)

@@ -51,6 +51,7 @@ class Demand:
     world: dict[int, Decimal] = field(default_factory=dict)  # year -> M_jk
     partner: dict[int, Decimal] = field(default_factory=dict)  # year -> P_ijk
     months_last_year: int = 12
+    months: list[int] = field(default_factory=list)  # of the last year, when not all of it
     leader_share: float = 1.0  # the largest single supplier's share of M_jk in the last year
     origins: list[tuple[str, Decimal]] = field(default_factory=list)  # main suppliers, last year
 
@@ -99,9 +100,15 @@ class Demand:
 
 
 def basis_datasets():
-    """Datasets the demand is computed from: real ones when any exist, else the synthetic demo."""
+    """Datasets the demand is computed from: real ones when any exist, else the synthetic demo.
 
-    usable = TradeDataset.objects.exclude(source=TradeDataset.Source.ARTICLE)
+    The article's figures and the world trade by chapter (CEPII BACI via OEC) are not product
+    statistics at heading level, so neither is a basis (the chapters calibrate the demo and show
+    on the market pages)."""
+
+    usable = TradeDataset.objects.exclude(
+        source__in=[TradeDataset.Source.ARTICLE, TradeDataset.Source.BACI_OEC]
+    )
     real = usable.filter(is_synthetic=False)
     national = real.exclude(source=TradeDataset.Source.DATAMEXICO)
     if not national.exists():
@@ -140,6 +147,7 @@ def collect(datasets, *, by_region: bool) -> dict[tuple, Demand]:
     for key, demand in demands.items():
         seen = months[key, demand.last_year]
         demand.months_last_year = 12 if None in seen else len(seen)
+        demand.months = [] if None in seen or len(seen) == 12 else sorted(seen)
     _leaders(flows, demands)
     return demands
 
@@ -304,6 +312,7 @@ FILLED_FIELDS = [
     "period_start",
     "period_end",
     "is_thin_data",
+    "period_months",
     "figures",
     "dataset_id",
     "is_demo",
@@ -323,6 +332,7 @@ def _fill(opportunity, demand: Demand, heading, share: float, sector_id, dataset
     opportunity.unrealised_usd = demand.unrealised(share)
     opportunity.period_start, opportunity.period_end = demand.first_year, demand.last_year
     opportunity.is_thin_data = demand.is_thin
+    opportunity.period_months = demand.months
     opportunity.dataset = dataset
     opportunity.is_demo = bool(dataset and dataset.is_synthetic)
     opportunity.figures = demand.figures()

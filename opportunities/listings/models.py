@@ -102,6 +102,9 @@ class Opportunity(models.Model):
     period_start = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     is_thin_data = models.BooleanField(_("thin data"), default=False)
+    # The months of the last year the figures cover, when less than the whole year (a
+    # DataMéxico state file holds one month): [12] reads "December 2024, 1 month".
+    period_months = models.JSONField(_("months of the last year"), default=list, blank=True)
     # Series behind the charts, precomputed at generation so pages never scan the trade table:
     # {"years": [...], "world": [...], "partner": [...], "origins": [[alpha3, value], ...]}.
     figures = models.JSONField(_("figures"), default=dict, blank=True)

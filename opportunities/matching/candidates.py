@@ -66,6 +66,8 @@ class Opening:
     growth: float | None
     unrealised: float | None
     year: int | None
+    months: tuple[int, ...]  # of the last year, when the figures cover only part of it
+    demo: bool  # synthetic figures: every reason quoting them says so
     required: frozenset[str]
     age_days: float
     buyer: str
@@ -187,6 +189,8 @@ class Candidates:
             "growth_pct",
             "unrealised_usd",
             "period_end",
+            "period_months",
+            "is_demo",
             "required_certifications",
             "published_at",
             "company__legal_name",
@@ -207,6 +211,8 @@ class Candidates:
                 growth=growth,
                 unrealised=_number(unrealised),
                 year=year,
+                months=tuple(months or ()),
+                demo=demo,
                 required=frozenset(required or ()),
                 age_days=(self.now - published).days if published else 0,
                 buyer=trade or legal or "",
@@ -225,6 +231,8 @@ class Candidates:
                 growth,
                 unrealised,
                 year,
+                months,
+                demo,
                 required,
                 published,
                 legal,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from opportunities.matching.scoring import product_fit
 from opportunities.reference.models import HSCode
-from tradeportal.formatting import usd
+from tradeportal.formatting import period, usd
 from tradeportal.i18n import Country, country_name
 
 
@@ -28,6 +28,8 @@ def explain_opportunity(opening, partner: str, firm_code: str, candidate) -> lis
                     "value": world,
                     "code": opening.code,
                     "year": opening.year,
+                    "months": list(opening.months),
+                    "demo": opening.demo,
                     "partner": partner,
                     "share": round(100 * (opening.partner or 0.0) / world) if world else 0,
                 },
@@ -99,7 +101,7 @@ def _market(code: str) -> str:
 def render_one(reason: dict, names: dict) -> str:
     key, p = reason["key"], dict(reason.get("params", {}))
     if key == "market_imports":
-        return _(
+        text = _(
             "%(market)s imported %(value)s of %(product)s (HS %(code)s) in %(year)s; "
             "%(partner)s supplies %(share)s%%."
         ) % {
@@ -107,10 +109,14 @@ def render_one(reason: dict, names: dict) -> str:
             "value": usd(p["value"]),
             "product": _product(p["code"], names),
             "code": p["code"],
-            "year": p["year"],
+            # "diciembre 2024, 1 mes" when the figures cover one month (a state file)
+            "year": period(p["year"], p.get("months")) if p["year"] else p["year"],
             "partner": _market(p["partner"]),
             "share": p["share"],
         }
+        if p.get("demo"):
+            text += " " + _("(Demo data, synthetic: not real statistics.)")
+        return text
     if key == "growth":
         return _("Its imports grow %(growth)s%% a year.") % {"growth": p["growth"]}
     if key == "unrealised":

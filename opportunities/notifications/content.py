@@ -73,6 +73,8 @@ def match_items(matches: list[Match], language: str, names: dict | None = None) 
                     "kind": str(match.get_kind_display()),
                     "reasons": match_reasons.render(match.reasons or [], language, names),
                     "url": match_link(match, language),
+                    # the figures in the reasons are synthetic: the email must say so
+                    "demo": bool(match.opportunity_id and match.opportunity.is_demo),
                 }
             )
     return items

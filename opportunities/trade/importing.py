@@ -11,6 +11,8 @@ How flows are stored:
   j from i (reporter j, partner i, flow M), yearly; exports of i are read as the mirror.
 - UN Comtrade: as reported (reporter, partner, M or X); partner World is "WLD". Re-exports and
   re-imports are skipped and counted.
+- CEPII BACI via OEC by HS chapter (oec_hs2): each country's trade with the world by chapter,
+  yearly: reporter the country, partner "WLD", flow X or M, HS code the 2-digit chapter.
 """
 
 import csv
@@ -30,7 +32,9 @@ from opportunities.trade.models import TradeDataset
 from tradeportal import pagecache
 from tradeportal.importing import ImportRejected, Progress, quiet, read_csv
 
-FORMATS = ("datamexico", "baci", "comtrade")
+FORMATS = ("datamexico", "baci", "comtrade", "oec_hs2")
+# The dataset source of a format, where its name differs.
+FORMAT_SOURCES = {"oec_hs2": "baci_oec"}
 # What the slower readers write, one line per row; BACI writes fewer columns (the others get
 # their database defaults).
 COLUMNS = (
@@ -75,6 +79,20 @@ class ReadContext:
     years: set[int] = field(default_factory=set)
     skipped_lines: list[int] = field(default_factory=list)
     mapped_to_heading: int = 0
+    # What the rows cover, filled by the readers that can tell cheaply (not the BACI hot loop).
+    reporters: dict[str, set[str]] = field(default_factory=dict)  # flow -> reporters
+    months: set[int] = field(default_factory=set)  # yyyymm
+    regions_seen: set[str] = field(default_factory=set)
+
+    def coverage(self) -> dict:
+        covered: dict = {}
+        if self.reporters:
+            covered["reporters"] = {flow: len(codes) for flow, codes in self.reporters.items()}
+        if self.months:
+            covered["months"] = sorted(self.months)
+        if self.regions_seen:
+            covered["regions"] = sorted(self.regions_seen)
+        return covered
 
     @property
     def skipped(self) -> int:
@@ -212,6 +230,8 @@ def read_datamexico(ctx: ReadContext) -> Iterator[str]:
             )
         value = ctx.number(row["Trade Value"], line, _("value"))
         year = ctx.year(month_id[:4], line)
+        ctx.months.add(int(month_id))
+        ctx.regions_seen.add(region)
         yield _line(
             ctx,
             "MEX",
@@ -290,10 +310,39 @@ def _comtrade_line(ctx: ReadContext, row: dict, names: dict, flow: str, line: in
     return _line(ctx, reporter, None, partner, flow, hs, year, month, value, quantity, unit, "")
 
 
+OEC_FLOWS = {"export": "X", "import": "M"}
+
+
+def read_oec_hs2(ctx: ReadContext) -> Iterator[str]:
+    """CEPII BACI via OEC by chapter: year, flow (export|import), country_iso3, hs2, value_usd."""
+    required = ["year", "flow", "country_iso3", "hs2", "value_usd"]
+    for line, row in read_csv(ctx.path, required):
+        flow = OEC_FLOWS.get(row["flow"].strip().lower())
+        if flow is None:
+            raise ImportRejected(
+                ctx.path, line, _("unknown flow %(value)r") % {"value": row["flow"]}
+            )
+        reporter = row["country_iso3"].strip().upper()
+        if not (len(reporter) == 3 and reporter.isalpha()):
+            raise ImportRejected(
+                ctx.path, line, _("unknown country code %(code)r") % {"code": reporter}
+            )
+        chapter = row["hs2"].strip().zfill(2)
+        if len(chapter) != 2:
+            raise ImportRejected(ctx.path, line, _("unknown HS code %(code)r") % {"code": chapter})
+        year = ctx.year(row["year"].strip(), line)
+        value = ctx.number(row["value_usd"], line, _("value"))
+        ctx.reporters.setdefault(flow, set()).add(reporter)
+        yield _line(
+            ctx, reporter, None, "WLD", flow, ctx.hs(chapter, line), year, None, value, None, "", ""
+        )
+
+
 READERS = {
     "baci": (read_baci, BACI_COLUMNS),
     "datamexico": (read_datamexico, COLUMNS),
     "comtrade": (read_comtrade, COLUMNS),
+    "oec_hs2": (read_oec_hs2, COLUMNS),
 }
 
 
@@ -306,11 +355,14 @@ def import_trade_file(
     source: str | None = None,
     is_synthetic: bool = False,
     progress: Progress = quiet,
+    provenance: dict | None = None,
 ):
     """Import one trade file as a dataset, replacing an earlier import of the same name.
 
     Market demand is not regenerated here: the entry points call
     `opportunities.matching.services.import_trade_file`, which schedules it after the commit.
+    `provenance` sets the dataset's source_url, licence, fetched_at and coverage (the readers
+    fill in what they see of the coverage).
     """
 
     if fmt not in READERS:
@@ -328,9 +380,9 @@ def import_trade_file(
     started = time.perf_counter()
     with transaction.atomic():
         dataset, _created = TradeDataset.objects.update_or_create(
-            source=source or fmt,
+            source=source or FORMAT_SOURCES.get(fmt, fmt),
             name=name or path.name,
-            defaults={"version": version, "is_synthetic": is_synthetic},
+            defaults={"version": version, "is_synthetic": is_synthetic, **(provenance or {})},
         )
         read, columns = READERS[fmt]
         ctx.first_id = storage.first_id(dataset.pk)
@@ -340,7 +392,10 @@ def import_trade_file(
         dataset.rows = count
         dataset.period_start = min(ctx.years, default=None)
         dataset.period_end = max(ctx.years, default=None)
-        dataset.save(update_fields=["rows", "period_start", "period_end", "imported_at"])
+        dataset.coverage = {**(provenance or {}).get("coverage", {}), **ctx.coverage()}
+        dataset.save(
+            update_fields=["rows", "period_start", "period_end", "imported_at", "coverage"]
+        )
         pagecache.public_pages_changed(pagecache.TRADE)
     progress(
         _(
@@ -356,3 +411,24 @@ def import_trade_file(
         }
     )
     return dataset
+
+
+WORLD_CHAPTERS_FILE = Path("trade_hs2") / "baci_oec_hs2_2024.csv"
+WORLD_CHAPTERS_PROVENANCE = {
+    "source_url": "https://oec.world/en/resources/datasets",
+    "licence": "CC BY 4.0",
+    "coverage": {"level": 2, "partner": "WLD"},
+}
+
+
+def import_world_chapters(data_dir: Path, *, progress: Progress = quiet):
+    """The real 2024 trade of 136 exporting and 157 importing countries by HS chapter (CEPII
+    BACI via OEC, CC BY 4.0), which the embedded default always loads. No demand to regenerate:
+    chapter totals are not headings (see listings.demand.basis_datasets)."""
+    return import_trade_file(
+        path=Path(data_dir) / WORLD_CHAPTERS_FILE,
+        fmt="oec_hs2",
+        version="2024",
+        progress=progress,
+        provenance=WORLD_CHAPTERS_PROVENANCE,
+    )

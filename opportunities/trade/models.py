@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tradeportal import formatting
+
 
 class TradeDataset(models.Model):
     """One imported file (or set of figures); re-importing it replaces its rows."""
@@ -11,6 +13,7 @@ class TradeDataset(models.Model):
     class Source(models.TextChoices):
         DATAMEXICO = "datamexico", "DataMéxico"
         BACI = "baci", "CEPII BACI"
+        BACI_OEC = "baci_oec", "CEPII BACI via OEC"
         COMTRADE = "comtrade", "UN Comtrade"
         ARTICLE = "article", _("Article figures")
         DEMO = "demo", _("demo (synthetic)")
@@ -25,6 +28,18 @@ class TradeDataset(models.Model):
     period_start = models.PositiveIntegerField(_("first period"), null=True, blank=True)
     period_end = models.PositiveIntegerField(_("last period"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
+    # Provenance, shown in the admin and on the methodology page.
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    fetched_at = models.DateTimeField(
+        _("fetched"), null=True, blank=True, help_text=_("When the data was downloaded.")
+    )
+    coverage = models.JSONField(
+        _("coverage"),
+        default=dict,
+        blank=True,
+        help_text=_("What the rows cover: reporters, months, product level."),
+    )
 
     class Meta:
         ordering = ["-imported_at"]
@@ -36,6 +51,18 @@ class TradeDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.name}"
+
+    @property
+    def period_label(self) -> str:
+        """The years covered, or "diciembre 2024, 1 mes" when the data holds part of one year."""
+        if not self.period_start:
+            return ""
+        months = self.coverage.get("months", [])
+        if months and self.period_start == self.period_end:
+            return formatting.period(self.period_end, [m % 100 for m in months])
+        if self.period_start == self.period_end:
+            return str(self.period_end)
+        return f"{self.period_start}–{self.period_end}"
 
 
 class Flow(models.TextChoices):

@@ -19,5 +19,6 @@ urlpatterns = [
     path("sectors/", views.sector_list, name="sectors"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector"),
     path("market/", views.insights, name="insights"),
+    path("market/<slug:code>/", views.market, name="market"),
     path("methodology/", views.methodology, name="methodology"),
 ]

@@ -17,9 +17,9 @@ from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
 from opportunities.models import Opportunity, Sector
-from opportunities.trade import charts
+from opportunities.trade import chapters, charts, provenance
 from opportunities.trade.figures import headline_figures
-from tradeportal.i18n import country_name
+from tradeportal.i18n import ALPHA3, country_name
 from tradeportal.pagecache import DIRECTORY, OPPORTUNITIES, SECTORS, TRADE, cache_public_page
 
 PAGE_SIZE = 20
@@ -56,14 +56,14 @@ def browse(request):
 def cards(ids: list[int]) -> list[Opportunity]:
     """The opportunities `ids`, in that order, with what a card shows."""
     rows = (
-        Opportunity.objects.select_related("hs_code", "sector", "market_region")
+        Opportunity.objects.select_related("hs_code", "sector", "market_region", "dataset")
         .defer("figures", "search_text", "description", "moderation_note")
         .in_bulk(ids)
     )
     return [rows[pk] for pk in ids]
 
 
-@cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY)
+@cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY, TRADE)
 def opportunity_detail(request, pk: int):
     """Show one published opportunity with the numbers behind it, charted and tabled."""
     opportunity = get_object_or_404(open_opportunities().exclude(status="draft"), pk=pk)
@@ -74,6 +74,12 @@ def opportunity_detail(request, pk: int):
         .order_by("-value_usd")[:5]
     )
     context = {"opportunity": opportunity, "related": related, **_demand_charts(opportunity)}
+    if opportunity.kind == Opportunity.Kind.DEMAND:
+        chapter = chapters.chapter_totals(
+            ALPHA3[opportunity.market_country], opportunity.hs_code_id[:2]
+        )
+        context["chapter"] = chapter.rows[0] if chapter else None
+        context["chapter_dataset"] = chapter.dataset if chapter else None
     return render(request, "opportunities/detail.html", context)
 
 
@@ -180,10 +186,52 @@ def insights(request):
     return render(request, "opportunities/insights.html", context)
 
 
-@cache_public_page()
+MARKET_PAGES = {"mx": "MEX", "pe": "PER"}
+CHAPTER_SORTS = {
+    "imports": lambda row: -row.imports,
+    "exports": lambda row: -row.exports,
+    "rca": lambda row: -(row.rca or 0),
+    "code": lambda row: row.code,
+}
+
+
+@cache_public_page(TRADE, params=("sort",))
+def market(request, code: str):
+    """One country's real imports and exports by HS chapter, the world's, and its RCA."""
+    if code not in MARKET_PAGES:
+        raise Http404
+    country = MARKET_PAGES[code]
+    trade = chapters.chapter_trade(country)
+    sort = request.GET.get("sort") if request.GET.get("sort") in CHAPTER_SORTS else "imports"
+    rows = sorted(trade.rows, key=CHAPTER_SORTS[sort]) if trade else []
+    top = sorted(rows, key=CHAPTER_SORTS["imports"])[:10]
+    context = {
+        "code": code,
+        "country_name": country_name(country),
+        "trade": trade,
+        "rows": rows,
+        "sort": sort,
+        "sorts": [
+            ("imports", _("imports")),
+            ("exports", _("exports")),
+            ("rca", _("comparative advantage")),
+            ("code", _("chapter")),
+        ],
+        "imports_chart": charts.bar_chart(
+            _("Largest imports by HS chapter"),
+            [(f"{r.code} {r.description}", float(r.imports)) for r in top],
+        ),
+    }
+    return render(request, "opportunities/market.html", context)
+
+
+@cache_public_page(TRADE)
 def methodology(request):
-    """Explain how market demand and its potential are computed, and their limits."""
-    return render(request, "opportunities/methodology.html")
+    """Explain how market demand and its potential are computed, and their limits, and list
+    the loaded datasets with their source, licence and coverage."""
+    return render(
+        request, "opportunities/methodology.html", {"datasets": provenance.loaded_datasets()}
+    )
 
 
 @login_required

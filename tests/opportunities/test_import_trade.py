@@ -10,7 +10,7 @@ from django.utils import translation
 
 from opportunities.matching import services as matching
 from opportunities.models import TradeDataset, TradeFlow
-from opportunities.trade.importing import import_trade_file
+from opportunities.trade.importing import import_trade_file, import_world_chapters
 from tests.reference_data import data_dir
 from tradeportal.importing import ImportRejected
 
@@ -107,6 +107,31 @@ def test_comtrade_rows_are_stored_as_reported_with_the_world_and_totals(tmp_path
     assert (total.reporter, total.flow, total.month) == ("MEX", "X", 3)
 
 
+OEC_HS2 = """year,flow,country_iso3,country_name,hs2,value_usd
+2024,export,MEX,Mexico,85,150000000000
+2024,import,MEX,Mexico,8,1639528853
+2024,import,PER,Peru,07,120000000
+"""
+
+
+def test_world_chapter_rows_are_real_trade_of_each_country_with_the_world(tmp_path):
+    dataset = import_trade_file(path=write(tmp_path, "oec.csv", OEC_HS2), fmt="oec_hs2")
+    assert (dataset.source, dataset.is_synthetic, dataset.rows) == ("baci_oec", False, 3)
+    assert dataset.get_source_display() == "CEPII BACI via OEC"
+    assert dataset.coverage["reporters"] == {"X": 1, "M": 2}
+    grapes = TradeFlow.objects.get(reporter="MEX", flow="M")
+    assert (grapes.partner, grapes.hs_code_id, grapes.year) == ("WLD", "08", 2024)
+    assert grapes.value_usd == Decimal("1639528853")
+    assert TradeFlow.objects.get(reporter="MEX", flow="X").hs_code_id == "85"
+
+
+def test_the_shared_world_chapters_load_as_a_real_dataset_with_its_provenance():
+    dataset = import_world_chapters(DATA)
+    assert dataset.licence == "CC BY 4.0" and dataset.source_url.startswith("https://oec.world")
+    assert dataset.rows == TradeFlow.objects.filter(dataset=dataset, partner="WLD").count() > 0
+    assert not TradeFlow.objects.filter(dataset=dataset).exclude(flow__in=["M", "X"]).exists()
+
+
 @pytest.mark.parametrize(
     ("fmt", "text", "line", "reason"),
     [
@@ -115,6 +140,8 @@ def test_comtrade_rows_are_stored_as_reported_with_the_world_and_totals(tmp_path
         ("baci", BACI.replace("310.0", "lots"), 4, "numeric"),
         ("baci", BACI + "2024,484,604\n", 6, "expected 6 columns"),
         ("comtrade", COMTRADE.replace(",88000000", ",eighty"), 2, "value is not a number"),
+        ("oec_hs2", OEC_HS2.replace("import,PER", "reexport,PER"), 4, "unknown flow"),
+        ("oec_hs2", OEC_HS2.replace(",8,", ",99,"), 3, "unknown HS code '99'"),
     ],
 )
 def test_a_bad_row_rejects_the_whole_file_with_its_line(tmp_path, fmt, text, line, reason):

@@ -66,7 +66,7 @@ def test_the_opportunity_page_shows_its_numbers_chart_table_and_source(client, m
 
 def test_the_opportunity_page_is_in_english_too(client, monitors):
     body = client.get(f"/en/opportunities/{monitors.pk}/").content.decode()
-    assert "Peru's imports from the world, 2024" in body
+    assert "Imports from the world, Peru, 2024" in body
     assert "demo data (synthetic)" in body
 
 
