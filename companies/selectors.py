@@ -14,6 +14,10 @@ def member_company(user: User, pk: int) -> Company:
     return company
 
 
+def is_member(user: User, company: Company) -> bool:
+    return company.memberships.filter(user=user).exists()
+
+
 def membership_of(user: User, company: Company) -> Membership:
     return company.memberships.get(user=user)
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from companies.forms import (
 from companies.models import Company, Direction, Membership, Region, SizeBand
 from opportunities.hs import search_codes
 from opportunities.models import Sector
+from opportunities.productspace.selectors import next_products
 from tradeportal.i18n import Country
 
 STEPS = {
@@ -103,6 +105,25 @@ def _products_step(request, company: Company):
         "products": company.products.select_related("hs_code").order_by("direction", "hs_code_id"),
     }
     return render(request, "companies/setup_products.html", context)
+
+
+@login_required
+@require_POST
+def product_add(request, pk: int):
+    """Add one product from a suggestion ("add to my products"), then go back to the page."""
+    company = selectors.member_company(request.user, pk)
+    form = ProductForm(request.POST)
+    if form.is_valid():
+        product = services.add_product(company=company, **form.cleaned_data)
+        messages.success(
+            request, _("%(code)s was added to your products.") % {"code": product.hs_code_id}
+        )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("companies:profile", pk=company.pk)
 
 
 @login_required
@@ -267,7 +288,12 @@ def directory(request):
 def company_detail(request, pk: int):
     """A verified company's public page: what it trades and its sectors, never members' emails."""
     company = get_object_or_404(selectors.directory(), pk=pk)
-    return render(request, "companies/detail.html", {"company": company})
+    context = {
+        "company": company,
+        "next_products": next_products(company),
+        "can_add": request.user.is_authenticated and selectors.is_member(request.user, company),
+    }
+    return render(request, "companies/detail.html", context)
 
 
 @login_required

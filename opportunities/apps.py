@@ -8,6 +8,7 @@ ON_PUBLIC_PAGES = [
     "opportunities.SectorCode",
     "opportunities.HSCode",
     "opportunities.TradeDataset",
+    "opportunities.GuideFact",
     "companies.Company",
     "companies.Region",
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opportunities import views
+from opportunities.guide import views as guide
 from opportunities.matching import views as matching
 
 app_name = "opportunities"
@@ -21,4 +22,6 @@ urlpatterns = [
     path("sectors/<slug:slug>/", views.sector_detail, name="sector"),
     path("market/", views.insights, name="insights"),
     path("methodology/", views.methodology, name="methodology"),
+    path("guide/", guide.guide_index, name="guide"),
+    path("guide/<str:chapter>/", guide.guide_chapter, name="guide_chapter"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from opportunities.matching import interests as interest_service
 from opportunities.matching import reasons
 from opportunities.models import Interest, Match, Opportunity, Sector
+from opportunities.productspace.selectors import next_products
 
 
 def _current_company(request):
@@ -59,6 +60,8 @@ def dashboard(request):
         "kinds": Match.Kind.choices,
         "sectors": Sector.objects.active(),
         "show": show,
+        "next_products": next_products(company),
+        "can_add": True,
     }
     return render(request, "opportunities/matching/dashboard.html", context)
 

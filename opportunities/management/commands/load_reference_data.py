@@ -1,4 +1,5 @@
 from opportunities import tasks
+from opportunities.guide.seed import load_guide_facts
 from opportunities.importers import (
     import_article_figures,
     import_hs,
@@ -11,8 +12,8 @@ from opportunities.management.commands._base import DataCommand
 
 class Command(DataCommand):
     help = (
-        "Load all reference data: HS 2022, regions, sectors, the article's figures and the "
-        "DataMéxico state files. Safe to re-run: nothing is duplicated."
+        "Load all reference data: HS 2022, regions, sectors, the article's figures, the "
+        "DataMéxico state files and the exporter's guide. Safe to re-run: nothing is duplicated."
     )
 
     def run(self, data_dir, options):
@@ -20,6 +21,8 @@ class Command(DataCommand):
         import_regions(data_dir, progress=self.progress)
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)
+        guide = load_guide_facts()
+        self.progress(f"Exporter's guide: {guide.created} facts created, {guide.kept} kept")
         for path in sorted((data_dir / "datamexico").glob("state*.csv")):
             import_trade_file(
                 path=path, fmt="datamexico", progress=self.progress, regenerate_demand=False
