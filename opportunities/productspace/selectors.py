@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from opportunities.models import CountryProduct, HSCode, ProductProximity, ProductSpace
 from opportunities.productspace import space
+from tradeportal.i18n import ALPHA3
 
-ALPHA3 = {"MX": "MEX", "PE": "PER"}
 OTHER = {"MEX": "PER", "PER": "MEX"}
 
 

@@ -19,6 +19,6 @@ class Command(BaseCommand):
             )
         for stored in built:
             self.stdout.write(
-                f"product space by {stored.get_level_display()}, {stored.year}: "
+                f"product space by HS {'chapter' if stored.level == 2 else 'heading'}, {stored.year}: "
                 f"{stored.countries} countries, {stored.products} products ({stored.source})"
             )
