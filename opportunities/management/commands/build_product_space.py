@@ -18,7 +18,8 @@ class Command(BaseCommand):
                 "nothing to compute"
             )
         for stored in built:
+            level = "chapter" if stored.level == 2 else "heading"
             self.stdout.write(
-                f"product space by HS {'chapter' if stored.level == 2 else 'heading'}, {stored.year}: "
+                f"product space by HS {level}, {stored.year}: "
                 f"{stored.countries} countries, {stored.products} products ({stored.source})"
             )
