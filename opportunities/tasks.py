@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from opportunities import demand, services
+from opportunities.productspace import build
 
 
 @shared_task(acks_late=True)
@@ -14,7 +15,14 @@ def regenerate_demand() -> dict[str, int]:
 
     counts = demand.regenerate()
     transaction.on_commit(matching.full_rematch.delay)
+    transaction.on_commit(build_product_space.delay)
     return counts
+
+
+@shared_task(acks_late=True)
+def build_product_space() -> list[int]:
+    """Recompute the product space from the trade data now loaded; returns the levels built."""
+    return [stored.level for stored in build.build_all()]
 
 
 @shared_task(acks_late=True)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from opportunities import tasks
 from opportunities.models import CountryProduct, ProductProximity, ProductSpace, TradeFlow
 from opportunities.productspace.build import build_all
 from tests.factories import HSCodeFactory, TradeDatasetFactory
@@ -119,3 +120,13 @@ def test_command_reports_what_it_built(world_by_chapter, capsys):
 def test_command_without_data_says_so(capsys):
     call_command("build_product_space")
     assert "nothing to compute" in capsys.readouterr().out
+
+
+def test_regenerating_demand_after_an_import_rebuilds_the_product_space(
+    world_by_chapter, django_capture_on_commit_callbacks
+):
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.regenerate_demand()
+    assert ProductSpace.objects.get().level == 2
+    assert tasks.build_product_space() == [2]
