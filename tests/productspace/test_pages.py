@@ -110,3 +110,50 @@ def test_no_section_before_the_space_is_built(client, world_by_chapter):
     company = CompanyFactory(region__code="PE-LIM")
     client.force_login(MembershipFactory(company=company).user)
     assert "next-products" not in client.get("/dashboard/").content.decode()
+
+
+def test_with_world_baci_data_the_suggestions_are_headings_added_in_one_click(
+    client, world_by_chapter
+):
+    """Ten importers buy 0101 from MEX (10) and CHL (5), 0102 from CHL (5) and PER (10); Mexico
+    buys 5 of each from CHL. RCA: MEX 2 in 0101, PER 2 in 0102, CHL 1 in both; phi = 1/2."""
+    from opportunities.models import TradeDataset, TradeFlow
+    from tests.factories import HSCodeFactory
+
+    baci = TradeDataset.objects.create(source="baci", name="BACI_HS22_Y2024.csv")
+    HSCodeFactory(code="010110")
+    HSCodeFactory(code="010210")
+    rows = []
+    for importer in [f"I{n:02d}" for n in range(10)]:
+        rows += [(importer, "MEX", "010110", 10), (importer, "CHL", "010110", 5)]
+        rows += [(importer, "CHL", "010210", 5), (importer, "PER", "010210", 10)]
+    rows += [("MEX", "CHL", "010110", 5), ("MEX", "CHL", "010210", 5)]
+    TradeFlow.objects.bulk_create(
+        TradeFlow(
+            dataset=baci,
+            year=2024,
+            flow="M",
+            reporter=r,
+            partner=p,
+            hs_code_id=k,
+            value_usd=v * 1_000_000,
+        )
+        for r, p, k, v in rows
+    )
+    build_all()
+    company = CompanyFactory(region__code="PE-LIM", legal_name="Ganadera Andina")
+    CompanyProductFactory(company=company, hs_code_id="010210")
+    client.force_login(MembershipFactory(company=company).user)
+    html = section(client.get("/en/dashboard/").content.decode())
+    assert "Level: HS heading (4 digits)." in html
+    assert re.findall(r"HS heading (\d{4}):", html) == ["0101"]
+    item = html.split("HS heading 0101:")[1]
+    assert "Proximity to 0102, already listed</dt><dd>0.50" in item
+    assert "Peru's density in this product</dt><dd>1.00" in item
+    assert "Mexico's imports from the world, 2024</dt><dd>US$ 5.0 M" in item
+    assert '<input type="hidden" name="hs_code" value="0101">' in item
+    client.post(
+        f"/companies/{company.pk}/products/add/",
+        {"hs_code": "0101", "direction": "export", "next": "/en/dashboard/"},
+    )
+    assert company.products.filter(hs_code_id="0101").exists()
