@@ -157,3 +157,15 @@ def test_with_world_baci_data_the_suggestions_are_headings_added_in_one_click(
         {"hs_code": "0101", "direction": "export", "next": "/en/dashboard/"},
     )
     assert company.products.filter(hs_code_id="0101").exists()
+
+
+def test_the_suggestions_cost_six_queries_however_many_products(
+    exporter, chapters, django_assert_num_queries
+):
+    from opportunities.productspace.selectors import next_products
+
+    CompanyProductFactory(company=exporter, hs_code=chapters["02"].children.first())
+    with django_assert_num_queries(6):
+        found = next_products(exporter)
+    assert [item.code.code for item in found.items] == ["03", "04"]
+    assert [h.code for h in found.items[0].headings] == ["0301", "0302"]
