@@ -290,7 +290,9 @@ def company_detail(request, pk: int):
     company = get_object_or_404(selectors.directory(), pk=pk)
     context = {
         "company": company,
-        "next_products": next_products(company),
+        "next_products": next_products(
+            country=company.country, exported=selectors.exported_codes(company)
+        ),
         "can_add": request.user.is_authenticated and selectors.is_member(request.user, company),
     }
     return render(request, "companies/detail.html", context)

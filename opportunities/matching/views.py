@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies import selectors as company_selectors
 from opportunities.matching import interests as interest_service
 from opportunities.matching import reasons
 from opportunities.models import Interest, Match, Opportunity, Sector
@@ -60,7 +61,9 @@ def dashboard(request):
         "kinds": Match.Kind.choices,
         "sectors": Sector.objects.active(),
         "show": show,
-        "next_products": next_products(company),
+        "next_products": next_products(
+            country=company.country, exported=company_selectors.exported_codes(company)
+        ),
         "can_add": True,
     }
     return render(request, "opportunities/matching/dashboard.html", context)

@@ -1,6 +1,7 @@
 """Reads of the stored product space for the dashboard and the public company page."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,17 +33,16 @@ class NextProducts:
     has_exports: bool
 
 
-def next_products(company, *, limit: int = 5) -> NextProducts | None:
-    """The products nearest to what the company exports that it does not list yet.
+def next_products(*, country: str, exported: Iterable[str], limit: int = 5) -> NextProducts | None:
+    """The products nearest to the HS codes a firm of `country` (MX, PE) exports, not those.
 
     Reads the finest level computed (heading when a BACI file covering the world was loaded,
     else chapter); None when no product space is stored.
     """
     stored = ProductSpace.objects.order_by("-level").first()
-    country = ALPHA3.get(company.country)
+    country = ALPHA3.get(country)
     if stored is None or country is None:
         return None
-    exported = company.products.filter(direction="export").values_list("hs_code_id", flat=True)
     owned = {code[: stored.level] for code in exported}
     neighbours: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for product, other, phi in ProductProximity.objects.filter(
