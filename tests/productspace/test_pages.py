@@ -47,6 +47,7 @@ def test_dashboard_lists_the_nearest_chapters_with_their_numbers_in_spanish(
     assert "0,67" in chapter_03  # proximity to 01 and Mexico's density (2/3)
     assert "Importaciones de Perú desde el mundo, 2024" in chapter_03
     assert "US$ 5,0 M" in chapter_03
+    assert 'href="/guide/03/">Cómo enviarlo</a>' in chapter_03
     assert f"Fuente: {world_by_chapter.get_source_display()}, 2024" in html
 
 
