@@ -1,10 +1,21 @@
-from .guide import GuideFact
-from .matching import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
-from .opportunity import Incoterm, Opportunity
-from .outbox import OutboxEmail
-from .productspace import CountryProduct, ProductProximity, ProductSpace
-from .reference import HSCode, HSSection, Sector, SectorCode
-from .trade import Flow, TradeDataset, TradeFlow, TradeUpload
+"""Every model of the opportunities app, for Django and for the interfaces and tests.
+
+Code in a layer package imports its models from the layer's own `models` module
+(`opportunities.reference.models`, ...), never from here: this module sits in the interface layer.
+"""
+
+from opportunities.listings.models import Incoterm, Opportunity
+from opportunities.matching.models import (
+    Interest,
+    Match,
+    MatchingChunk,
+    MatchingRun,
+    MatchingSettings,
+)
+from opportunities.reference.guide.models import GuideFact
+from opportunities.reference.models import HSCode, HSSection, Sector, SectorCode
+from opportunities.trade.models import Flow, TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade.productspace.models import CountryProduct, ProductProximity, ProductSpace
 
 __all__ = [
     "CountryProduct",
@@ -19,7 +30,6 @@ __all__ = [
     "MatchingRun",
     "MatchingSettings",
     "Opportunity",
-    "OutboxEmail",
     "ProductProximity",
     "ProductSpace",
     "Sector",

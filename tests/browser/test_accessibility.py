@@ -6,9 +6,9 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from companies.models import Membership
-from opportunities.guide.seed import load_guide_facts
 from opportunities.models import Opportunity, TradeFlow
-from opportunities.productspace.build import build_all
+from opportunities.reference.guide.seed import load_guide_facts
+from opportunities.trade.productspace.build import build_all
 from tests.factories import (
     CompanyFactory,
     CompanyProductFactory,

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from opportunities.guide.seed import load_guide_facts
 from opportunities.models import GuideFact
-from opportunities.models.guide import parse_chapters
+from opportunities.reference.guide.models import parse_chapters
+from opportunities.reference.guide.seed import load_guide_facts
 from tests.factories import HSCodeFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

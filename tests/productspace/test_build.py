@@ -3,9 +3,10 @@
 import pytest
 from django.core.management import call_command
 
-from opportunities import tasks
+from opportunities.matching import tasks
 from opportunities.models import CountryProduct, ProductProximity, ProductSpace, TradeFlow
-from opportunities.productspace.build import build_all
+from opportunities.trade import tasks as trade_tasks
+from opportunities.trade.productspace.build import build_all
 from tests.factories import HSCodeFactory, TradeDatasetFactory
 from tests.productspace.conftest import add_rows
 
@@ -129,4 +130,4 @@ def test_regenerating_demand_after_an_import_rebuilds_the_product_space(
     with django_capture_on_commit_callbacks(execute=True):
         tasks.regenerate_demand()
     assert ProductSpace.objects.get().level == 2
-    assert tasks.build_product_space() == [2]
+    assert trade_tasks.build_product_space() == [2]

@@ -6,8 +6,8 @@ import pytest
 
 from companies.models import CompanyProduct
 from opportunities.models import TradeDataset, TradeFlow
-from opportunities.productspace.build import build_all
-from opportunities.productspace.selectors import next_products
+from opportunities.trade.productspace.build import build_all
+from opportunities.trade.productspace.selectors import next_products
 from tests.factories import (
     CompanyFactory,
     CompanyProductFactory,

@@ -19,7 +19,7 @@ Density of A (exports x and y with advantage):
 
 import pytest
 
-from opportunities.productspace import space
+from opportunities.trade.productspace import space
 
 EXPORTS = {
     "A": {"x": 50, "y": 50},

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from opportunities.productspace.build import build_all
+from opportunities.trade.productspace.build import build_all
 
 
 class Command(BaseCommand):

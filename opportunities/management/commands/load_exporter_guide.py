@@ -3,13 +3,14 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from opportunities.guide.seed import FACTS_FILE, load_guide_facts
+from opportunities.reference.guide.seed import FACTS_FILE, load_guide_facts
 
 
 class Command(BaseCommand):
     help = (
-        "Seed the exporter's guide from opportunities/guide/facts.toml: creates missing facts and "
-        "keeps the ones staff edited in the admin (--overwrite replaces them). Safe to re-run."
+        "Seed the exporter's guide from opportunities/reference/guide/facts.toml: creates "
+        "missing facts and keeps the ones staff edited in the admin (--overwrite replaces them). "
+        "Safe to re-run."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,149 @@
+"""The company dashboard: its matches ranked and explained, and its interests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies import selectors as company_selectors
+from opportunities.matching import interests as interest_service
+from opportunities.matching import reasons
+from opportunities.models import Interest, Match, Opportunity, Sector
+from opportunities.trade.productspace.selectors import next_products
+from opportunities.web.views import _current_company
+
+
+@login_required
+def dashboard(request):
+    """The current company's matches, best first, with the reasons and the actions."""
+    company = _current_company(request)
+    matches = (
+        Match.objects.filter(company=company, is_stale=False)
+        .select_related("opportunity__hs_code", "opportunity__sector", "counterpart__region")
+        .order_by("-score", "pk")
+    )
+    show = request.GET.get("show", "")
+    matches = (
+        matches.filter(status=Match.Status.DISMISSED)
+        if show == "dismissed"
+        else matches.exclude(status=Match.Status.DISMISSED)
+    )
+    if kind := request.GET.get("kind"):
+        matches = matches.filter(kind=kind)
+    if sector := request.GET.get("sector"):
+        matches = matches.filter(
+            Q(opportunity__sector__slug=sector) | Q(counterpart__sectors__slug=sector)
+        )
+    page = Paginator(matches, 20).get_page(request.GET.get("page"))
+    names = reasons.product_names([m.reasons for m in page])
+    for match in page:
+        match.explained = reasons.render(match.reasons, names=names)
+    last_visit = request.user.last_dashboard_visit
+    request.user.last_dashboard_visit = timezone.now()
+    request.user.save(update_fields=["last_dashboard_visit"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "company": company,
+        "page": page,
+        "last_visit": last_visit,
+        "query": query.urlencode(),
+        "kinds": Match.Kind.choices,
+        "sectors": Sector.objects.active(),
+        "show": show,
+        "next_products": next_products(
+            country=company.country, exported=company_selectors.exported_codes(company)
+        ),
+        "can_add": True,
+    }
+    return render(request, "opportunities/matching/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def match_action(request, pk: int, action: str):
+    """Mark a match: not relevant (dismiss), interested, or back to seen."""
+    company = _current_company(request)
+    match = get_object_or_404(Match.objects.filter(company=company), pk=pk)
+    if action == "interested":
+        interest_service.express_interest(
+            company=company,
+            user=request.user,
+            opportunity=match.opportunity,
+            target_company=match.counterpart,
+        )
+        messages.success(request, _("We told them you are interested."))
+    elif action in ("dismiss", "restore"):
+        status = Match.Status.DISMISSED if action == "dismiss" else Match.Status.SEEN
+        interest_service.set_match_status(match=match, status=status)
+    return redirect(request.POST.get("next") or "opportunities:dashboard")
+
+
+@login_required
+@require_POST
+def opportunity_interest(request, pk: int):
+    """The "Me interesa" button of an opportunity page."""
+    company = _current_company(request)
+    opportunity = get_object_or_404(Opportunity.objects.open(), pk=pk)
+    try:
+        interest_service.express_interest(
+            company=company,
+            user=request.user,
+            opportunity=opportunity,
+            message=request.POST.get("message", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your interest was recorded."))
+    return redirect(opportunity.get_absolute_url())
+
+
+@login_required
+def interests(request):
+    """Interests the company sent and received, with answers and outcomes."""
+    company = _current_company(request)
+    related = ("company", "opportunity__company", "opportunity__hs_code", "target_company")
+    received = Interest.objects.filter(Q(target_company=company) | Q(opportunity__company=company))
+    context = {
+        "company": company,
+        "sent": company.interests.select_related(*related),
+        "received": received.select_related(*related),
+        "outcomes": Interest.Outcome.choices,
+    }
+    return render(request, "opportunities/matching/interests.html", context)
+
+
+@login_required
+@require_POST
+def interest_action(request, pk: int, action: str):
+    company = _current_company(request)
+    interest = get_object_or_404(
+        Interest.objects.filter(
+            Q(company=company) | Q(target_company=company) | Q(opportunity__company=company)
+        ),
+        pk=pk,
+    )
+    try:
+        if action in ("accept", "decline"):
+            interest_service.answer_interest(
+                interest=interest,
+                company=company,
+                accept=action == "accept",
+                reason=request.POST.get("reason", ""),
+            )
+        elif action == "outcome":
+            interest_service.record_outcome(
+                interest=interest,
+                company=company,
+                outcome=request.POST.get("outcome", ""),
+                note=request.POST.get("note", ""),
+            )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    return redirect("opportunities:interests")

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from opportunities.web import guide, matching, views
+
+app_name = "opportunities"
+
+urlpatterns = [
+    path("opportunities/", views.browse, name="browse"),
+    path("opportunities/<int:pk>/", views.opportunity_detail, name="detail"),
+    path("opportunities/<int:pk>/interest/", matching.opportunity_interest, name="interest"),
+    path("dashboard/", matching.dashboard, name="dashboard"),
+    path("dashboard/matches/<int:pk>/<slug:action>/", matching.match_action, name="match_action"),
+    path("interests/", matching.interests, name="interests"),
+    path("interests/<int:pk>/<slug:action>/", matching.interest_action, name="interest_action"),
+    path("requests/", views.my_requests, name="my_requests"),
+    path("requests/new/", views.request_form, name="request_new"),
+    path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),
+    path("requests/<int:pk>/close/", views.request_close, name="request_close"),
+    path("sectors/", views.sector_list, name="sectors"),
+    path("sectors/<slug:slug>/", views.sector_detail, name="sector"),
+    path("market/", views.insights, name="insights"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("guide/", guide.guide_index, name="guide"),
+    path("guide/<str:chapter>/", guide.guide_chapter, name="guide_chapter"),
+]
