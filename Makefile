@@ -36,6 +36,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_trade
+	$(PY) manage.py build_product_space
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
@@ -59,6 +60,7 @@ run-services: install services
 	env $(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	env $(RUN_ENV) $(PY) manage.py load_reference_data
 	env $(RUN_ENV) $(PY) manage.py load_demo_trade
+	env $(RUN_ENV) $(PY) manage.py build_product_space
 	env $(RUN_ENV) $(PY) manage.py load_demo
 	trap 'kill 0' INT TERM EXIT; \
 	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal worker -Q default,matching,email --loglevel INFO & \

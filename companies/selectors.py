@@ -14,6 +14,15 @@ def member_company(user: User, pk: int) -> Company:
     return company
 
 
+def exported_codes(company: Company) -> list[str]:
+    """The HS codes the company exports."""
+    return list(company.products.filter(direction="export").values_list("hs_code_id", flat=True))
+
+
+def is_member(user: User, company: Company) -> bool:
+    return company.memberships.filter(user=user).exists()
+
+
 def membership_of(user: User, company: Company) -> Membership:
     return company.memberships.get(user=user)
 

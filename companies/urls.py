@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.company_detail, name="detail"),
     path("<int:pk>/profile/", views.company_profile, name="profile"),
     path("<int:pk>/setup/<int:step>/", views.company_setup, name="setup"),
+    path("<int:pk>/products/add/", views.product_add, name="product_add"),
     path("<int:pk>/products/<int:product_id>/remove/", views.product_remove, name="product_remove"),
     path("<int:pk>/members/<slug:action>/", views.member_action, name="member_action"),
 ]

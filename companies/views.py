@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from companies.forms import (
 from companies.models import Company, Membership
 from opportunities.matching import services as matching
 from opportunities.reference.hs import search_codes
+from opportunities.trade.productspace.selectors import next_products
 
 STEPS = {
     1: gettext_lazy("Identity"),
@@ -98,6 +100,25 @@ def _products_step(request, company: Company):
         "products": company.products.select_related("hs_code").order_by("direction", "hs_code_id"),
     }
     return render(request, "companies/setup_products.html", context)
+
+
+@login_required
+@require_POST
+def product_add(request, pk: int):
+    """Add one product from a suggestion ("add to my products"), then go back to the page."""
+    company = selectors.member_company(request.user, pk)
+    form = ProductForm(request.POST)
+    if form.is_valid():
+        product = matching.add_product(company=company, **form.cleaned_data)
+        messages.success(
+            request, _("%(code)s was added to your products.") % {"code": product.hs_code_id}
+        )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("companies:profile", pk=company.pk)
 
 
 @login_required
@@ -222,7 +243,14 @@ def directory(request):
 def company_detail(request, pk: int):
     """A verified company's public page: what it trades and its sectors, never members' emails."""
     company = get_object_or_404(selectors.directory(), pk=pk)
-    return render(request, "companies/detail.html", {"company": company})
+    context = {
+        "company": company,
+        "next_products": next_products(
+            country=company.country, exported=selectors.exported_codes(company)
+        ),
+        "can_add": request.user.is_authenticated and selectors.is_member(request.user, company),
+    }
+    return render(request, "companies/detail.html", context)
 
 
 @login_required

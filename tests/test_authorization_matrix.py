@@ -28,10 +28,13 @@ from companies import tokens
 from companies.context_processors import SESSION_KEY
 from companies.models import Invitation, Membership, NotificationFrequency
 from opportunities.models import (
+    CountryProduct,
+    GuideFact,
     Interest,
     MatchingRun,
     MatchingSettings,
     Opportunity,
+    ProductSpace,
     TradeUpload,
 )
 from opportunities.notifications.content import unsubscribe_token
@@ -130,6 +133,28 @@ def world() -> World:
         user=owner, name="ERP"
     )[0]
     objects["opportunities.match"] = objects["match"]
+    objects["opportunities.guidefact"] = GuideFact.objects.create(
+        key="matrix",
+        topic=GuideFact.Topic.AGENCIES,
+        title_es="SENASA",
+        title_en="SENASA",
+        text_es="Sanidad agraria.",
+        text_en="Plant health.",
+        source_name="SENASA",
+        source_url="https://www.senasa.gob.pe/",
+        last_reviewed="2026-12-01",
+    )
+    space = ProductSpace.objects.create(level=2, year=2024, source="x", countries=1, products=1)
+    objects["opportunities.productspace"] = space
+    objects["opportunities.countryproduct"] = CountryProduct.objects.create(
+        space=space,
+        country="PER",
+        product_id="08",
+        exports_usd=1,
+        rca=1,
+        specialised=True,
+        density=0,
+    )
     objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
     objects["companies.invitation"] = objects["invitation"]
     return World(owner=owner, other=other, staff=staff, company=company, objects=objects)
@@ -181,6 +206,11 @@ ROUTES: dict[str, Access | NotAnObject] = {
     "companies:product_remove": Private(
         lambda w: {"pk": w.company.pk, "product_id": w.objects["product"].pk}, method="post"
     ),
+    "companies:product_add": Private(
+        lambda w: {"pk": w.company.pk},
+        method="post",
+        data=lambda w: {"hs_code": "0806", "direction": "import", "next": "/"},
+    ),
     "companies:member_action": Private(
         lambda w: {"pk": w.company.pk, "action": "invite"},
         method="post",
@@ -202,6 +232,7 @@ ROUTES: dict[str, Access | NotAnObject] = {
     "opportunities:detail": Public(lambda w: {"pk": w.objects["demand"].pk}),
     "opportunities:sector": Public(lambda w: {"slug": w.objects["sector"].slug}),
     "opportunities:market": Public(lambda w: {"code": "pe"}),
+    "opportunities:guide_chapter": Public(lambda w: {"chapter": "08"}),
     "opportunities:interest": SignedIn(lambda w: {"pk": w.objects["demand"].pk}, method="post"),
     "opportunities:match_action": Private(
         lambda w: {"pk": w.objects["match"].pk, "action": "dismiss"}, method="post"

@@ -16,7 +16,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # with a tasks module; the core's email outbox defines its tasks next to the service
 # (CELERY_IMPORTS in settings).
 app.autodiscover_tasks(
-    ["opportunities.listings", "opportunities.matching", "opportunities.notifications"]
+    [
+        "opportunities.listings",
+        "opportunities.matching",
+        "opportunities.notifications",
+        "opportunities.trade",
+    ]
 )
 
 

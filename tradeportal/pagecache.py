@@ -33,7 +33,8 @@ from django.utils.http import urlencode
 logger = logging.getLogger(__name__)
 MESSAGES_COOKIE = "messages"
 OPPORTUNITIES, SECTORS, DIRECTORY, TRADE = "opportunities", "sectors", "directory", "trade"
-AREAS = (OPPORTUNITIES, SECTORS, DIRECTORY, TRADE)
+GUIDE = "guide"  # the exporter's guide
+AREAS = (OPPORTUNITIES, SECTORS, DIRECTORY, TRADE, GUIDE)
 
 
 def _version_key(area: str) -> str:

@@ -6,6 +6,7 @@ from django.db import transaction
 from opportunities.listings import demand
 from opportunities.listings.models import Opportunity
 from opportunities.matching import engine, interests, runs
+from opportunities.trade import tasks as trade_tasks
 from opportunities.trade import uploads
 from opportunities.trade.models import TradeUpload
 
@@ -75,6 +76,7 @@ def regenerate_demand() -> dict[str, int]:
     """Recompute market-demand opportunities, then rematch the companies (after that commits)."""
     counts = demand.regenerate()
     transaction.on_commit(full_rematch.delay)
+    transaction.on_commit(trade_tasks.build_product_space.delay)
     return counts
 
 

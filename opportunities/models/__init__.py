@@ -12,11 +12,15 @@ from opportunities.matching.models import (
     MatchingRun,
     MatchingSettings,
 )
+from opportunities.reference.guide.models import GuideFact
 from opportunities.reference.models import HSCode, HSSection, Sector, SectorCode
 from opportunities.trade.models import Flow, TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade.productspace.models import CountryProduct, ProductProximity, ProductSpace
 
 __all__ = [
+    "CountryProduct",
     "Flow",
+    "GuideFact",
     "HSCode",
     "HSSection",
     "Incoterm",
@@ -26,6 +30,8 @@ __all__ = [
     "MatchingRun",
     "MatchingSettings",
     "Opportunity",
+    "ProductProximity",
+    "ProductSpace",
     "Sector",
     "SectorCode",
     "TradeDataset",

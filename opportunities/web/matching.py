@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies import selectors as company_selectors
 from companies import services as account_services
 from opportunities.matching import interests as interest_service
 from opportunities.matching import reasons
 from opportunities.matching.selectors import MatchFilter, company_matches
 from opportunities.models import Interest, Match, Opportunity, Sector
+from opportunities.trade.productspace.selectors import next_products
 from opportunities.web.views import _current_company
 
 
@@ -42,6 +44,10 @@ def dashboard(request):
         "kinds": Match.Kind.choices,
         "sectors": Sector.objects.active(),
         "show": show,
+        "next_products": next_products(
+            country=company.country, exported=company_selectors.exported_codes(company)
+        ),
+        "can_add": True,
     }
     return render(request, "opportunities/matching/dashboard.html", context)
 

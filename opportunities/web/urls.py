@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opportunities.web import matching, views
+from opportunities.web import guide, matching, views
 
 app_name = "opportunities"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("market/", views.insights, name="insights"),
     path("market/<slug:code>/", views.market, name="market"),
     path("methodology/", views.methodology, name="methodology"),
+    path("guide/", guide.guide_index, name="guide"),
+    path("guide/<str:chapter>/", guide.guide_chapter, name="guide_chapter"),
 ]

@@ -6,15 +6,20 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from companies.models import Membership
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, TradeFlow
+from opportunities.reference.guide.seed import load_guide_facts
+from opportunities.trade.productspace.build import build_all
 from tests.factories import (
     CompanyFactory,
     CompanyProductFactory,
+    HSCodeFactory,
     MembershipFactory,
     OpportunityFactory,
     SectorFactory,
+    TradeDatasetFactory,
     UserFactory,
 )
+from tests.productspace.conftest import MATRIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -27,6 +32,8 @@ PUBLIC = [
     "/sectors/agribusiness/",
     "/market/",
     "/methodology/",
+    "/guide/",
+    "/guide/09/",
     "/companies/",
     "/companies/{company}/",
     "/accounts/login/",
@@ -43,6 +50,7 @@ PRIVATE = [
     "/companies/{company}/setup/4/",
     "/companies/privacy/",
     "/companies/api-tokens/",
+    "/dashboard/",
 ]
 
 
@@ -56,7 +64,31 @@ def world():
     user = UserFactory(email="ana@cafe.mx")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     MembershipFactory(user=user, company=company, role=Membership.Role.OWNER)
+    load_guide_facts()
+    _product_space(["09", "08", "10", "20"])  # the firm's 09 and three neighbours to suggest
     return {"opportunity": opportunity.pk, "company": company.pk, "user": user}
+
+
+def _product_space(chapters: list[str]) -> None:
+    """The hand-computed matrix of tests/productspace, on these chapters, built."""
+    dataset = TradeDatasetFactory(source="baci_oec", name="hs2.csv", is_synthetic=False)
+    names = dict(zip("xyzw", chapters, strict=True))
+    for code in chapters:
+        HSCodeFactory(code=code)
+    TradeFlow.objects.bulk_create(
+        TradeFlow(
+            dataset=dataset,
+            reporter=country,
+            partner="WLD",
+            flow="X",
+            year=2024,
+            hs_code_id=names[product],
+            value_usd=value * 1_000_000,
+        )
+        for country, products in MATRIX.items()
+        for product, value in products.items()
+    )
+    build_all()
 
 
 def serious_violations(page) -> list[str]:

@@ -199,12 +199,14 @@ def test_market_demand_is_regenerated_once_the_import_commits(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         matching.import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
-    # First the demand is regenerated, then (after that commits) the companies are rematched.
-    # (The other callbacks are the public page cache's invalidation, tested on its own.)
+    # First the demand is regenerated, then (after that commits) the companies are rematched
+    # and the product space is rebuilt. (The other callbacks are the public page cache's
+    # invalidation, tested on its own.)
     tasks = [c.__self__.name for c in callbacks if hasattr(c, "__self__")]
     assert tasks == [
         "opportunities.matching.tasks.regenerate_demand",
         "opportunities.matching.tasks.full_rematch",
+        "opportunities.trade.tasks.build_product_space",
     ]
     from opportunities.models import Opportunity
 

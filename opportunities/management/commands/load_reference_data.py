@@ -1,5 +1,6 @@
 from opportunities.management.commands._base import DataCommand
 from opportunities.matching import tasks
+from opportunities.reference.guide.seed import load_guide_facts
 from opportunities.reference.importers import import_hs, import_regions, import_sectors
 from opportunities.trade.article import import_article_figures
 from opportunities.trade.importing import import_trade_file, import_world_chapters
@@ -12,9 +13,9 @@ DATAMEXICO_PROVENANCE = {
 
 class Command(DataCommand):
     help = (
-        "Load all reference data: HS 2022, regions, sectors, the article's figures and the "
-        "DataMéxico state files, and the real 2024 trade of every country by HS chapter "
-        "(CEPII BACI via OEC). Safe to re-run: nothing is duplicated."
+        "Load all reference data: HS 2022, regions, sectors, the article's figures, the "
+        "DataMéxico state files, the real 2024 trade of every country by HS chapter "
+        "(CEPII BACI via OEC) and the exporter's guide. Safe to re-run: nothing is duplicated."
     )
 
     def run(self, data_dir, options):
@@ -23,6 +24,8 @@ class Command(DataCommand):
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)
         import_world_chapters(data_dir, progress=self.progress)
+        guide = load_guide_facts()
+        self.progress(f"Exporter's guide: {guide.created} facts created, {guide.kept} kept")
         for path in sorted((data_dir / "datamexico").glob("state*.csv")):
             import_trade_file(
                 path=path,
