@@ -24,8 +24,14 @@ from companies.forms import (
     ProductForm,
 )
 from companies.models import Company, Direction, Membership, Region, SizeBand
-from opportunities.hs import search_codes
 from opportunities.models import Sector
+from opportunities.reference.hs_search import (
+    MAX_QUERY,
+    codes_under,
+    grouped,
+    hs_choice,
+    search_codes,
+)
 from tradeportal.i18n import Country
 
 STEPS = {
@@ -99,7 +105,8 @@ def _products_step(request, company: Company):
         "steps": STEPS,
         "company": company,
         "query": query,
-        "results": search_codes(query) if query else [],
+        "results": grouped(search_codes(query[:MAX_QUERY])) if query.strip() else [],
+        "selectable": True,
         "products": company.products.select_related("hs_code").order_by("direction", "hs_code_id"),
     }
     return render(request, "companies/setup_products.html", context)
@@ -116,14 +123,16 @@ def product_remove(request, pk: int, product_id: int):
 
 
 def hs_search(request):
-    """HS codes matching the words or digits typed (an htmx fragment, or JSON)."""
-    query = request.GET.get("q", "")
+    """HS codes for the product names, words or digits typed: a page of its own without
+    JavaScript, an htmx fragment, or JSON for the type-ahead widget."""
+    query = request.GET.get("q", "")[:MAX_QUERY]
     results = search_codes(query) if len(query.strip()) >= 2 else []
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {"results": [{"code": c.code, "description": c.description} for c in results]}
-        )
-    return render(request, "companies/hs_results.html", {"results": results, "query": query})
+        return JsonResponse({"results": [hs_choice(code) for code in results]})
+    context = {"results": grouped(results), "query": query, "selectable": False}
+    if request.htmx:
+        return render(request, "companies/hs_results.html", context)
+    return render(request, "companies/hs_search.html", context)
 
 
 @login_required
@@ -238,16 +247,12 @@ class DirectoryFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        from tradeportal.text import fold
-
-        text = value.strip()
-        codes = [c.code for c in search_codes(text, levels=(2, 4, 6), limit=50)]
+        text = value.strip()[:MAX_QUERY]
         return queryset.filter(
             Q(legal_name__icontains=text)
             | Q(trade_name__icontains=text)
             | Q(description__icontains=text)
-            | Q(products__hs_code__in=codes)
-            | Q(products__hs_code__search_text__contains=fold(text))
+            | Q(products__hs_code__in=codes_under(text))
         ).distinct()
 
 

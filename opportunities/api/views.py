@@ -17,11 +17,11 @@ from opportunities import services
 from opportunities.api import serializers
 from opportunities.filters import OpportunityFilter, open_opportunities
 from opportunities.forms import BuyerRequestForm
-from opportunities.hs import search_codes
 from opportunities.matching import interests
 from opportunities.matching import reasons as match_reasons
 from opportunities.models import HSCode, Match, Opportunity, Sector, TradeDataset, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
+from opportunities.reference.hs_search import search_codes
 from tradeportal.api import cleaned_data
 from tradeportal.i18n import Country
 
@@ -60,7 +60,10 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 class HSCodeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
-        label='Digits ("0806", "08.06") or words in Spanish or English ("cafe", "copper")',
+        label=(
+            'Digits ("0806", "08.06"), trade names or words in Spanish or English, ranked '
+            '("pota", "palta hass", "calamar congelado", "copper"); one typo is tolerated'
+        ),
     )
     level = django_filters.TypedChoiceFilter(
         choices=[(2, "2"), (4, "4"), (6, "6")],

@@ -1,7 +1,7 @@
 from .matching import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
 from .opportunity import Incoterm, Opportunity
 from .outbox import OutboxEmail
-from .reference import HSCode, HSSection, Sector, SectorCode
+from .reference import HSCode, HSSection, Sector, SectorCode, TradeName
 from .trade import Flow, TradeDataset, TradeFlow, TradeUpload
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "SectorCode",
     "TradeDataset",
     "TradeFlow",
+    "TradeName",
     "TradeUpload",
 ]

@@ -7,16 +7,18 @@ from opportunities.importers import (
     import_trade_file,
 )
 from opportunities.management.commands._base import DataCommand
+from opportunities.reference.trade_names import import_trade_names
 
 
 class Command(DataCommand):
     help = (
-        "Load all reference data: HS 2022, regions, sectors, the article's figures and the "
-        "DataMéxico state files. Safe to re-run: nothing is duplicated."
+        "Load all reference data: HS 2022 and its trade names, regions, sectors, the article's "
+        "figures and the DataMéxico state files. Safe to re-run: nothing is duplicated."
     )
 
     def run(self, data_dir, options):
         import_hs(data_dir, progress=self.progress)
+        import_trade_names(progress=self.progress)
         import_regions(data_dir, progress=self.progress)
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)
