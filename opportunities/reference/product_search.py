@@ -35,10 +35,12 @@ VOCAB = 2.0  # weight of a trade name covering the whole query (text at most ~1.
 EXACT_NAME = 0.6  # bonus when the query is exactly a trade name
 FIRST_WORD = 0.3  # bonus when the code's text starts with the query's first word
 TYPO, PREFIX = 0.8, 0.6  # quality of a match by one typo / by prefix (exact: 1.0)
+COVERED_TEXT = 0.25  # weight of a word in the text when a trade name already counted it
 HEADING_TEXT = 0.5  # weight of a subheading's heading text
 TO_CHILDREN, TO_PARENT = 0.9, 0.8  # share of a trade name's score passed down / up the tree
 MAX_QUERY = 200  # characters read from a query
 MAX_WORDS = 8
+PREFIXES = 120  # words a prefix may stand for while typing
 STOPWORDS = frozenset(
     [
         "a",
@@ -132,10 +134,16 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 1]
 
 
+CODE_WORDS = frozenset(
+    ["codigo", "code", "hs", "sa", "partida", "subpartida", "heading", "subheading", "arancel"]
+)
+
+
 def code_query(text: str) -> str | None:
-    """The digits of a query that is a code ("08.06", "0806 10", "8528"), else None."""
-    digits = re.sub(r"[\s.\-]", "", text)
-    return digits[:6] if digits.isdigit() else None
+    """The digits of a query that is a code ("08.06", "0806 10", "8528", "código 0901")."""
+    rest = " ".join(w for w in fold(text).split() if w not in CODE_WORDS)
+    digits = re.sub(r"[\s.\-]", "", rest)
+    return digits[:6] if digits.isdigit() and len(digits) >= 2 else None
 
 
 @dataclass
@@ -219,8 +227,8 @@ class ProductIndex:
         terms = self._terms(query)
         if not terms:
             return []
-        scores = self._vocabulary_scores(terms)
-        self._add_text_scores(terms, scores)
+        scores, covered = self._vocabulary_scores(terms)
+        self._add_text_scores(terms, scores, covered)
         hits = [
             Hit(code, self.docs[code].level, score)
             for code, score in scores.items()
@@ -263,7 +271,7 @@ class ProductIndex:
                     matches.setdefault(key, TYPO)
         if last and len(word) >= 3:
             start = bisect.bisect_left(self.sorted_forms, word)
-            for form in self.sorted_forms[start : start + 40]:
+            for form in self.sorted_forms[start : start + PREFIXES]:
                 if not form.startswith(word):
                     break
                 for key in self.forms[form]:
@@ -276,12 +284,16 @@ class ProductIndex:
         )
         return [form for form, _distance, _index in found if len(form) >= 4]
 
-    def _vocabulary_scores(self, terms: list[_Term]) -> dict[str, float]:
+    def _vocabulary_scores(
+        self, terms: list[_Term]
+    ) -> tuple[dict[str, float], dict[str, frozenset[int]]]:
+        """Scores from the trade names, and for each code the query words its name used."""
         total = sum(term.weight for term in terms)
         candidates = set().union(
             *(self.name_postings.get(key, ()) for term in terms for key in term.matches)
         )
         scores: dict[str, float] = defaultdict(float)
+        used: dict[str, frozenset[int]] = {}
         for index in candidates:
             name_words, codes = self.names[index]
             covered = self._covered(name_words, terms)
@@ -291,8 +303,8 @@ class ProductIndex:
             if len(covered) == len(terms) == len(name_words) and min(covered.values()) == 1.0:
                 score += EXACT_NAME
             for code in codes:
-                self._spread(code, score, scores)
-        return scores
+                self._spread(code, score, frozenset(covered), scores, used)
+        return scores, used
 
     def _covered(self, name_words: tuple[str, ...], terms: list[_Term]) -> dict[int, float] | None:
         """Query positions a trade name's words use, with the match quality of each; None when
@@ -313,19 +325,24 @@ class ProductIndex:
             covered[best[1]] = best[0]
         return covered
 
-    def _spread(self, code: str, score: float, scores: dict[str, float]) -> None:
+    def _spread(self, code: str, score: float, covered: frozenset[int], scores, used) -> None:
         """Give a trade name's score to its code, and a share to the code's heading or children."""
-        scores[code] = max(scores[code], score)
         doc = self.docs[code]
+        shares = [(code, score)]
         if doc.level == 6 and doc.parent:
-            scores[doc.parent] = max(scores[doc.parent], score * TO_PARENT)
-        for child in self.children.get(code, ()):
-            scores[child] = max(scores[child], score * TO_CHILDREN)
+            shares.append((doc.parent, score * TO_PARENT))
+        shares += [(child, score * TO_CHILDREN) for child in self.children.get(code, ())]
+        for target, value in shares:
+            if value > scores[target]:
+                scores[target], used[target] = value, covered
 
-    def _add_text_scores(self, terms: list[_Term], scores: dict[str, float]) -> None:
+    def _add_text_scores(self, terms: list[_Term], scores, covered) -> None:
+        """Add the text score; a word a trade name already counted for the code counts less, so
+        "camiones" keeps the trucks heading above the subheadings that repeat the word."""
         total = sum(term.weight for term in terms)
         text: dict[str, float] = defaultdict(float)
-        for term in terms:
+        none: frozenset[int] = frozenset()
+        for position, term in enumerate(terms):
             codes = set().union(*(self.postings.get(key, ()) for key in term.matches))
             for code in codes:
                 doc_keys = self.docs[code].keys
@@ -333,12 +350,14 @@ class ProductIndex:
                     (q * doc_keys[key] for key, q in term.matches.items() if key in doc_keys),
                     default=0.0,
                 )
+                if position in covered.get(code, none):
+                    quality *= COVERED_TEXT
                 text[code] += term.weight * quality / total
         first = terms[0].matches
         for code, value in text.items():
             doc = self.docs[code]
             value /= 1 + 0.01 * doc.length  # shorter, more specific texts first
-            if any(key in doc.first for key in first):
+            if 0 not in covered.get(code, none) and any(key in doc.first for key in first):
                 value += FIRST_WORD
             scores[code] = scores.get(code, 0.0) + value
 
