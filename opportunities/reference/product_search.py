@@ -282,7 +282,7 @@ class ProductIndex:
         found = process.extract(
             word, self.sorted_forms, scorer=OSA.distance, score_cutoff=1, limit=20
         )
-        return [form for form, _distance, _index in found if len(form) >= 4]
+        return [form for form, _distance, _index in found if len(form) >= 5]
 
     def _vocabulary_scores(
         self, terms: list[_Term]

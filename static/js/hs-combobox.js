@@ -65,7 +65,6 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.dataset.code = result.code;
-        if (result.level === 6) option.classList.add("hs-option-sub");
         const code = document.createElement("strong");
         code.textContent = result.code;
         option.append(code, ` ${result.description}`);

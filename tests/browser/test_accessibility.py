@@ -29,6 +29,8 @@ PUBLIC = [
     "/methodology/",
     "/companies/",
     "/companies/{company}/",
+    "/companies/hs-search/",
+    "/companies/hs-search/?q=cafe",
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
@@ -41,6 +43,7 @@ PRIVATE = [
     "/companies/{company}/setup/2/?q=cafe",
     "/companies/{company}/setup/3/",
     "/companies/{company}/setup/4/",
+    "/requests/new/",
     "/companies/privacy/",
     "/companies/api-tokens/",
 ]
