@@ -19,6 +19,7 @@ from opportunities.reference.product_search import MAX_QUERY, CodeRow, Hit, Name
 __all__ = ["MAX_QUERY", "codes_under", "grouped", "hs_choice", "index_changed", "search_codes"]
 
 VERSION_KEY = "hs-search-index-version"
+RELATED = 0.5  # share of the best score a code needs to filter opportunities and companies by
 _lock = threading.Lock()
 _state: dict[str, object] = {"version": None, "index": None}
 
@@ -76,8 +77,11 @@ def codes_under(query: str, *, limit: int = 10) -> list[str]:
     """The best codes for `query` and every code under them: what an opportunity or a company
     product may be filed under ("calamar" finds an opportunity filed under 0307 or 030743)."""
     index = current_index()
+    hits = index.search(query, levels=(4, 6), limit=limit)
     found: dict[str, None] = {}
-    for hit in index.search(query, levels=(4, 6), limit=limit):
+    for hit in hits:
+        if hit.score < RELATED * hits[0].score:
+            break  # a weak match (a prefix, a word of the heading) would bring unrelated rows
         found.update(dict.fromkeys(index.descendants(hit.code)))
         if hit.level == 6:
             found[hit.code[:4]] = None  # a heading-level record covers its subheadings

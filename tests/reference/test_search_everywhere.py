@@ -131,6 +131,12 @@ def test_browse_words_find_an_opportunity_by_its_product(client, products):
     OpportunityFactory(hs_code=HSCodeFactory(code="0701"), market_country="MX", title="Papas")
     page = client.get("/opportunities/", {"q": "calamar", "market": "MX"}).context["page"]
     assert [o.hs_code_id for o in page] == ["0307"]
+    # The product filter takes a trade name as well as digits.
+    page = client.get("/opportunities/", {"hs": "pota"}).context["page"]
+    assert [o.hs_code_id for o in page] == ["0307"]
+    assert [o.hs_code_id for o in client.get("/opportunities/", {"hs": "07"}).context["page"]] == [
+        "0701"
+    ]
 
 
 def test_the_directory_finds_a_company_by_the_trade_name_of_its_product(client, products):
