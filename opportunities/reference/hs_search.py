@@ -6,6 +6,7 @@ active trade names, and rebuilt when `index_changed()` has been called in any pr
 version number in the shared cache), so a staff edit in the admin shows at once everywhere.
 """
 
+import logging
 import threading
 import uuid
 from typing import NamedTuple
@@ -15,9 +16,11 @@ from django.db import transaction
 
 from opportunities.models import HSCode, TradeName
 from opportunities.reference.product_search import MAX_QUERY, CodeRow, Hit, NameRow, ProductIndex
+from tradeportal import pagecache
 
 __all__ = ["MAX_QUERY", "codes_under", "grouped", "hs_choice", "index_changed", "search_codes"]
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "hs-search-index-version"
 RELATED = 0.5  # share of the best score a code needs to filter opportunities and companies by
 _lock = threading.Lock()
@@ -25,16 +28,31 @@ _state: dict[str, object] = {"version": None, "index": None}
 
 
 def index_changed() -> None:
-    """Make every process rebuild its index at its next search (after the commit)."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    """Make every process rebuild its index at its next search, and stop serving cached public
+    pages (their search results), once the current transaction commits."""
+    transaction.on_commit(_new_version)
+    pagecache.public_pages_changed()
+
+
+def _new_version() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache is down: each process keeps the index it has
+        logger.warning("product search: the index version could not be stored")
+
+
+def _version() -> object:
+    try:
+        if cache.get(VERSION_KEY) is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        return cache.get(VERSION_KEY)
+    except Exception:  # the cache is down: search with the index this process has
+        return _state["version"] or "no-cache"
 
 
 def current_index() -> ProductIndex:
     """The index of this process, rebuilt when the codes or the trade names changed."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+    version = _version()
     with _lock:
         if _state["version"] != version or _state["index"] is None:
             _state["index"] = build_index()
