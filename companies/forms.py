@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification, Company, Direction, Membership, Region, SizeBand, User
 from companies.taxid import clean_tax_id
-from opportunities.models import Sector
-from opportunities.reference.fields import HSCodeField
+from opportunities.reference.forms import HSCodeField
+from opportunities.reference.models import Sector
 from tradeportal.i18n import Country
 from tradeportal.uploads import check_image
 

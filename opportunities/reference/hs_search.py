@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.db import transaction
 
-from opportunities.models import HSCode, TradeName
+from opportunities.reference.models import HSCode, TradeName
 from opportunities.reference.product_search import MAX_QUERY, CodeRow, Hit, NameRow, ProductIndex
 from tradeportal import pagecache
 

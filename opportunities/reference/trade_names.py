@@ -7,9 +7,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opportunities.importers.common import ImportRejected, Progress, quiet
-from opportunities.models import HSCode, TradeName
 from opportunities.reference import hs_search
+from opportunities.reference.models import HSCode, TradeName
+from tradeportal.importing import ImportRejected, Progress, quiet
 
 DATA = Path(__file__).resolve().parent / "data"
 TRADE_NAMES_FILE = DATA / "trade_names.csv"

@@ -8,10 +8,9 @@ import pytest
 from django.conf import settings
 
 from bench.search_quality import evaluate, load_queries
-from opportunities.importers import import_hs
-from opportunities.importers.reference import without_own_text
 from opportunities.models import HSCode, TradeName
 from opportunities.reference import hs_search
+from opportunities.reference.importers import import_hs, without_own_text
 from opportunities.reference.trade_names import TRADE_NAMES_FILE, import_trade_names
 from tradeportal.text import fold
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification
-from opportunities.models import Opportunity
-from opportunities.reference.fields import HSCodeField
+from opportunities.listings.models import Opportunity
+from opportunities.reference.forms import HSCodeField
 
 
 class BuyerRequestForm(forms.ModelForm):

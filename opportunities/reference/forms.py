@@ -1,13 +1,14 @@
-"""The form field where a product is chosen: an HS code typed, or words that the site's
-product search turns into suggestions (and, with JavaScript, a type-ahead list)."""
+"""Form fields of the reference data, shared by the company wizard, buyer requests, the browse
+filters and the API: the field where a product is chosen, an HS code typed or words that the
+site's product search turns into suggestions (and, with JavaScript, a type-ahead list)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from opportunities.models import HSCode
 from opportunities.reference.hs_search import MAX_QUERY, search_codes
+from opportunities.reference.models import HSCode
 from opportunities.reference.product_search import code_query
 
 SUGGESTIONS = 3
@@ -42,7 +43,9 @@ class HSCodeField(forms.CharField):
         super().__init__(max_length=MAX_QUERY, **kwargs)
 
     def clean(self, value):
-        text = super().clean(value).strip()
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
         digits = code_query(text)
         if digits:
             found = HSCode.objects.filter(code=digits, level__in=(4, 6)).first()
