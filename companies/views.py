@@ -121,7 +121,9 @@ def hs_search(request):
     results = search_codes(query) if len(query.strip()) >= 2 else []
     if request.GET.get("format") == "json":
         return JsonResponse({"results": [hs_choice(code) for code in results]})
-    context = {"results": grouped(results), "query": query, "selectable": False}
+    # The wizard's live search (htmx, select=1) shows the "I export it" buttons of its page.
+    selectable = bool(request.htmx) and request.GET.get("select") == "1"
+    context = {"results": grouped(results), "query": query, "selectable": selectable}
     if request.htmx:
         return render(request, "companies/hs_results.html", context)
     return render(request, "companies/hs_search.html", context)

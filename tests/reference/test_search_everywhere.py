@@ -71,8 +71,10 @@ def test_the_search_page_works_without_javascript_and_is_never_blank(client, pro
 
 
 def test_the_wizard_gets_a_fragment_and_the_type_ahead_gets_json(client, products):
-    fragment = client.get("/companies/hs-search/", {"q": "pota"}, HTTP_HX_REQUEST="true")
-    assert "<html" not in fragment.content.decode()
+    fragment = client.get(
+        "/companies/hs-search/", {"q": "pota", "select": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment and "Lo exporto" in fragment
     data = client.get("/companies/hs-search/", {"q": "pota", "format": "json"}).json()
     assert [r["code"] for r in data["results"]][:2] == ["030743", "030742"]
     assert data["results"][0]["heading"] == "0307"
