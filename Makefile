@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_
 	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING CONN_MAX_AGE=0
 
 .PHONY: install run run-services test lint format services browser messages schema \
-	bench-import bench-web bench-match bench-mail bench-api soak clean real-data
+	bench-import bench-web bench-match bench-mail bench-api bench-search soak clean real-data
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -122,6 +122,11 @@ bench-mail: install services
 ## bench-web: browse and opportunity pages under gunicorn with 20,000 opportunities, 2M trade rows
 bench-web: install services
 	$(TEST_ENV) $(PY) bench/bench_web.py
+
+## bench-search: product search quality (recall@1, recall@5, MRR) and latency on 200+ queries,
+## on SQLite and PostgreSQL
+bench-search: install services
+	$(TEST_ENV) $(PY) bench/bench_search.py
 
 ## soak: load and faults on a private PostgreSQL, Redis, gunicorn and workers (about 10 min)
 soak: install

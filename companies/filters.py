@@ -6,10 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from companies.models import Company, Direction, Region, SizeBand
-from opportunities.reference.hs import search_codes
+from opportunities.reference.hs_search import MAX_QUERY, codes_under
 from opportunities.reference.models import Sector
 from tradeportal.i18n import Country
-from tradeportal.text import fold
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -39,12 +38,10 @@ class DirectoryFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        text = value.strip()
-        codes = [c.code for c in search_codes(text, levels=(2, 4, 6), limit=50)]
+        text = value.strip()[:MAX_QUERY]
         return queryset.filter(
             Q(legal_name__icontains=text)
             | Q(trade_name__icontains=text)
             | Q(description__icontains=text)
-            | Q(products__hs_code__in=codes)
-            | Q(products__hs_code__search_text__contains=fold(text))
+            | Q(products__hs_code__in=codes_under(text))
         ).distinct()

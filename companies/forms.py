@@ -111,7 +111,7 @@ class CompanyIdentityForm(forms.ModelForm):
 class ProductForm(forms.Form):
     """Step 2: one product the company exports or wants to import."""
 
-    hs_code = HSCodeField(help_text=_("A heading (4 digits) or subheading (6 digits)."))
+    hs_code = HSCodeField()
     direction = forms.ChoiceField(
         label=_("Direction"),
         choices=Direction.choices,

@@ -25,7 +25,7 @@ from companies.forms import (
 )
 from companies.models import Company, Membership
 from opportunities.matching import services as matching
-from opportunities.reference.hs import search_codes
+from opportunities.reference.hs_search import MAX_QUERY, grouped, hs_choice, search_codes
 from opportunities.trade.productspace.selectors import next_products
 
 STEPS = {
@@ -96,7 +96,8 @@ def _products_step(request, company: Company):
         "steps": STEPS,
         "company": company,
         "query": query,
-        "results": search_codes(query) if query else [],
+        "results": grouped(search_codes(query[:MAX_QUERY])) if query.strip() else [],
+        "selectable": True,
         "products": company.products.select_related("hs_code").order_by("direction", "hs_code_id"),
     }
     return render(request, "companies/setup_products.html", context)
@@ -132,14 +133,18 @@ def product_remove(request, pk: int, product_id: int):
 
 
 def hs_search(request):
-    """HS codes matching the words or digits typed (an htmx fragment, or JSON)."""
-    query = request.GET.get("q", "")
+    """HS codes for the product names, words or digits typed: a page of its own without
+    JavaScript, an htmx fragment, or JSON for the type-ahead widget."""
+    query = request.GET.get("q", "")[:MAX_QUERY]
     results = search_codes(query) if len(query.strip()) >= 2 else []
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {"results": [{"code": c.code, "description": c.description} for c in results]}
-        )
-    return render(request, "companies/hs_results.html", {"results": results, "query": query})
+        return JsonResponse({"results": [hs_choice(code) for code in results]})
+    # The wizard's live search (htmx, select=1) shows the "I export it" buttons of its page.
+    selectable = bool(request.htmx) and request.GET.get("select") == "1"
+    context = {"results": grouped(results), "query": query, "selectable": selectable}
+    if request.htmx:
+        return render(request, "companies/hs_results.html", context)
+    return render(request, "companies/hs_search.html", context)
 
 
 @login_required

@@ -35,6 +35,7 @@ from opportunities.models import (
     MatchingSettings,
     Opportunity,
     ProductSpace,
+    TradeName,
     TradeUpload,
 )
 from opportunities.notifications.content import unsubscribe_token
@@ -116,6 +117,7 @@ def world() -> World:
         "opportunities.hssection": HSSectionFactory(),
         "opportunities.hscode": grapes,
         "opportunities.sector": sector,
+        "opportunities.tradename": TradeName.objects.create(name="uva de mesa"),
         "opportunities.tradeflow": TradeFlowFactory(hs_code=grapes),
         "opportunities.opportunity": demand,
         "opportunities.match": None,  # filled below

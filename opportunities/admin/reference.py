@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching import tasks
-from opportunities.models import HSCode, HSSection, Sector, SectorCode
+from opportunities.models import HSCode, HSSection, Sector, SectorCode, TradeName
+from opportunities.reference import hs_search
 from tradeportal.pagecache import AREAS, SECTORS, ChangesPublicPages
 from tradeportal.uploads import check_image
 
@@ -22,6 +23,10 @@ class HSCodeAdmin(ChangesPublicPages, admin.ModelAdmin):
     list_filter = ["level", "section"]
     search_fields = ["code", "search_text"]
     readonly_fields = ["search_text"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        hs_search.index_changed()
 
 
 class SectorCodeInline(admin.TabularInline):
@@ -68,3 +73,32 @@ class SectorAdmin(ChangesPublicPages, admin.ModelAdmin):
             from django.db import transaction
 
             transaction.on_commit(lambda: tasks.rematch_affected.delay(changed))
+
+
+@admin.register(TradeName)
+class TradeNameAdmin(admin.ModelAdmin):
+    """The vocabulary product search ranks by; every change is searchable at once."""
+
+    list_display = ["name", "language", "code_list", "source", "is_active", "updated_at"]
+    list_filter = ["language", "is_active", "source"]
+    search_fields = ["name", "codes__code"]
+    autocomplete_fields = ["codes"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("codes")
+
+    @admin.display(description=_("HS codes"))
+    def code_list(self, obj) -> str:
+        return ", ".join(code.code for code in obj.codes.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        hs_search.index_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        hs_search.index_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        hs_search.index_changed()

@@ -21,7 +21,7 @@ from opportunities.matching import reasons as match_reasons
 from opportunities.matching import selectors as match_selectors
 from opportunities.models import HSCode, Match, Opportunity, Sector, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
-from opportunities.reference.hs import search_codes
+from opportunities.reference.hs_search import search_codes
 from opportunities.trade import selectors as trade_selectors
 from tradeportal.api import cleaned_data
 from tradeportal.i18n import Country
@@ -61,7 +61,10 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 class HSCodeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
-        label='Digits ("0806", "08.06") or words in Spanish or English ("cafe", "copper")',
+        label=(
+            'Digits ("0806", "08.06"), trade names or words in Spanish or English, ranked '
+            '("pota", "palta hass", "calamar congelado", "copper"); one typo is tolerated'
+        ),
     )
     level = django_filters.TypedChoiceFilter(
         choices=[(2, "2"), (4, "4"), (6, "6")],

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company, Region
 from opportunities.listings.models import Opportunity
 from opportunities.reference import search
+from opportunities.reference.forms import HSCodeInput
+from opportunities.reference.hs_search import codes_under
 from opportunities.reference.models import Sector
 from tradeportal.i18n import Country
 
@@ -57,7 +59,9 @@ class OpportunityFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("State or region"), field_name="market_region", widget=Select
     )
-    hs = django_filters.CharFilter(label=_("HS chapter or heading"), method="filter_hs")
+    hs = django_filters.CharFilter(
+        label=_("Product or HS code"), method="filter_hs", widget=HSCodeInput
+    )
     min_value = django_filters.NumberFilter(
         label=_("Minimum value (US$)"), field_name="value_usd", lookup_expr="gte"
     )
@@ -108,8 +112,11 @@ class OpportunityFilter(django_filters.FilterSet):
         return search.search(queryset, value)
 
     def filter_hs(self, queryset, name, value):
-        code = "".join(ch for ch in value if ch.isdigit())[:6]
-        return queryset.filter(hs_code__code__startswith=code) if code else queryset
+        """A chapter, heading or subheading by its digits, or a product by its name."""
+        if not any(ch.isalpha() for ch in value):
+            code = "".join(ch for ch in value if ch.isdigit())[:6]
+            return queryset.filter(hs_code__code__startswith=code) if code else queryset
+        return queryset.filter(hs_code_id__in=codes_under(value))
 
     def filter_deadline(self, queryset, name, value):
         return queryset.filter(deadline__date__lte=value, deadline__gte=timezone.now())

@@ -10,9 +10,7 @@ from opportunities.reference.forms import HSCodeField
 
 
 class BuyerRequestForm(forms.ModelForm):
-    hs_code = HSCodeField(
-        help_text=_("The heading (4 digits) or subheading (6 digits) you want to buy.")
-    )
+    hs_code = HSCodeField()
     required_certifications = forms.MultipleChoiceField(
         choices=Certification.choices,
         widget=forms.CheckboxSelectMultiple,

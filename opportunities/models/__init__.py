@@ -13,7 +13,7 @@ from opportunities.matching.models import (
     MatchingSettings,
 )
 from opportunities.reference.guide.models import GuideFact
-from opportunities.reference.models import HSCode, HSSection, Sector, SectorCode
+from opportunities.reference.models import HSCode, HSSection, Sector, SectorCode, TradeName
 from opportunities.trade.models import Flow, TradeDataset, TradeFlow, TradeUpload
 from opportunities.trade.productspace.models import CountryProduct, ProductProximity, ProductSpace
 
@@ -36,5 +36,6 @@ __all__ = [
     "SectorCode",
     "TradeDataset",
     "TradeFlow",
+    "TradeName",
     "TradeUpload",
 ]

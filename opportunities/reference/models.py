@@ -144,3 +144,41 @@ class SectorCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sector_id}: {self.hs_code_id}"
+
+
+class TradeName(models.Model):
+    """A name firms use for a product (Mexican or Peruvian Spanish, or English), pointing to the
+    HS headings or subheadings it means; product search ranks those codes first."""
+
+    class Language(models.TextChoices):
+        SPANISH = "es", _("Spanish (both countries)")
+        MEXICO = "es-MX", _("Spanish (Mexico)")
+        PERU = "es-PE", _("Spanish (Peru)")
+        ENGLISH = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.SPANISH
+    )
+    codes = models.ManyToManyField(
+        HSCode,
+        verbose_name=_("HS codes"),
+        related_name="trade_names",
+        help_text=_("Usually headings (4 digits) or subheadings (6 digits)."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the name comes from (see the notes of the starting file)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("trade name")
+        verbose_name_plural = _("trade names")
+
+    def __str__(self) -> str:
+        return self.name

@@ -39,11 +39,11 @@ def test_the_sites_own_rules_give_the_message_in_the_clients_language(world):
     english = error(token_client(world.owner, "en").post(path, body, format="json"))
     assert spanish["fields"]["hs_code"] == [
         "74 no es una partida del SA (4 dígitos) ni una subpartida (6 dígitos). "
-        "Busca por palabras para encontrar la tuya."
+        "Códigos que empiezan con esos dígitos: 7403 Cobre refinado y aleaciones de cobre."
     ]
     assert english["fields"]["hs_code"] == [
         "74 is not an HS heading (4 digits) or subheading (6 digits). "
-        "Search by words to find yours."
+        "Codes that start with these digits: 7403 Copper; refined."
     ]
 
 

@@ -120,7 +120,7 @@ def test_buyer_requests_follow_the_forms_rules(world):
     )
     assert error(unknown)["fields"]["hs_code"] == [
         "99 is not an HS heading (4 digits) or subheading (6 digits). "
-        "Search by words to find yours."
+        "Try a product name or another code."
     ]
     past = client.post(
         path, {"title": "x", "hs_code": "7403", "deadline": "2020-01-01T00:00:00Z"}, format="json"

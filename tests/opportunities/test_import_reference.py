@@ -41,11 +41,13 @@ def test_hs_codes_link_to_their_parents_and_read_in_both_languages(reference_dat
     assert grapes.description_es == "Frescas"
 
 
-def test_a_subheading_without_spanish_text_falls_back_to_its_heading(reference_data):
+def test_a_subheading_without_spanish_text_gets_the_projects_own_text(reference_data):
+    # The source gives 852852 only its heading's text; the project's file distinguishes it.
     monitor = HSCode.objects.get(code="852852")
-    assert monitor.description_es == HSCode.objects.get(code="8528").description_es
-    assert monitor.description_es.startswith(
-        "Monitores y proyectores, que no incorporen aparato receptor de televisión"
+    assert monitor.description_es != HSCode.objects.get(code="8528").description_es
+    assert monitor.description_es == (
+        "Monitores para computadoras (máquinas de la partida 84.71), excepto de tubo de rayos "
+        "catódicos"
     )
 
 

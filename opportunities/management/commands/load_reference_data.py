@@ -2,6 +2,7 @@ from opportunities.management.commands._base import DataCommand
 from opportunities.matching import tasks
 from opportunities.reference.guide.seed import load_guide_facts
 from opportunities.reference.importers import import_hs, import_regions, import_sectors
+from opportunities.reference.trade_names import import_trade_names
 from opportunities.trade.article import import_article_figures
 from opportunities.trade.importing import import_trade_file, import_world_chapters
 
@@ -13,13 +14,14 @@ DATAMEXICO_PROVENANCE = {
 
 class Command(DataCommand):
     help = (
-        "Load all reference data: HS 2022, regions, sectors, the article's figures, the "
-        "DataMéxico state files, the real 2024 trade of every country by HS chapter "
+        "Load all reference data: HS 2022 and its trade names, regions, sectors, the article's "
+        "figures, the DataMéxico state files, the real 2024 trade of every country by HS chapter "
         "(CEPII BACI via OEC) and the exporter's guide. Safe to re-run: nothing is duplicated."
     )
 
     def run(self, data_dir, options):
         import_hs(data_dir, progress=self.progress)
+        import_trade_names(progress=self.progress)
         import_regions(data_dir, progress=self.progress)
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from opportunities.reference import hs_search
 from opportunities.reference.models import HSCode, HSSection
 from tradeportal import pagecache
 from tradeportal.importing import ImportRejected, Progress, quiet, read_csv
@@ -48,8 +49,24 @@ UNSPECIFIED = (
 GENERIC_ES = {"los demas", "las demas", "otros", "otras", "los demas:", "las demas:"}
 
 
-def spanish_text(row: dict[str, str]) -> str:
-    """Pick a Spanish text a reader understands: the code's own, its path, or its heading's."""
+# Spanish texts written by the project for the HS 2022 codes whose source has none of their own
+# (new in HS 2017/2022, or only their heading's text): see opportunities/reference/data/README.md.
+OWN_TEXTS_FILE = Path(__file__).resolve().parent.parent / "data" / "hs2022_es_texts.csv"
+
+
+def own_spanish_texts(path: Path = OWN_TEXTS_FILE) -> dict[str, str]:
+    """The project's Spanish texts by code."""
+    return {
+        row["code"]: row["description_es"].strip()
+        for _line, row in read_csv(path, ["code", "description_es"])
+    }
+
+
+def spanish_text(row: dict[str, str], own_texts: dict[str, str] | None = None) -> str:
+    """Pick a Spanish text a reader understands: the project's, the code's own, its path, or
+    its heading's."""
+    if own_texts and row["hscode"].strip() in own_texts:
+        return own_texts[row["hscode"].strip()]
     own = row["description_es"].strip().rstrip(".")
     full = row["description_es_full"].strip()
     if own and fold(own) not in GENERIC_ES:
@@ -100,6 +117,7 @@ def import_hs(data_dir: Path, progress: Progress = quiet) -> int:
         "heading_es",
     ]
     codes = []
+    own_texts = own_spanish_texts()
     for line, row in read_csv(codes_path, columns):
         if row["level"] not in ("2", "4", "6"):
             continue  # the TOTAL row
@@ -110,7 +128,7 @@ def import_hs(data_dir: Path, progress: Progress = quiet) -> int:
             raise ImportRejected(
                 codes_path, line, _("unknown HS section %(code)r") % {"code": row["section"]}
             )
-        description_es = spanish_text(row)
+        description_es = spanish_text(row, own_texts)
         codes.append(
             HSCode(
                 code=code,
@@ -141,5 +159,27 @@ def import_hs(data_dir: Path, progress: Progress = quiet) -> int:
         _("HS 2022: %(sections)s sections, %(codes)s codes")
         % {"sections": len(sections), "codes": len(codes)}
     )
+    progress(
+        _("Subheadings without their own Spanish text: %(count)s of %(total)s")
+        % {"count": len(without_own_text(codes)), "total": sum(1 for c in codes if c.level == 6)}
+    )
     pagecache.public_pages_changed(*pagecache.AREAS)  # reference data shows everywhere
+    hs_search.index_changed()
     return len(codes)
+
+
+def without_own_text(codes) -> list:
+    """Subheadings whose Spanish text is their heading's, though the heading has several."""
+    by_code = {code.code: code for code in codes}
+    siblings: dict[str, int] = {}
+    for code in codes:
+        if code.level == 6:
+            siblings[code.parent_id] = siblings.get(code.parent_id, 0) + 1
+    return [
+        code
+        for code in codes
+        if code.level == 6
+        and siblings[code.parent_id] > 1
+        and code.parent_id in by_code
+        and fold(code.description_es) == fold(by_code[code.parent_id].description_es)
+    ]
