@@ -3,7 +3,6 @@ one's best matches above the floor from the candidates (candidates.py, scored by
 stores them in bulk (store.py), marking the matches that no longer hold as stale (never deleting
 them, so dismissed and interested marks survive a rematch)."""
 
-import heapq
 import time
 from dataclasses import dataclass, field
 
@@ -11,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from opportunities.matching import store
-from opportunities.matching.candidates import RANK, Candidates, Found, Profile
+from opportunities.matching.candidates import Candidates, Profile
+from opportunities.matching.ranking import Found, best_of_lists
 from opportunities.matching.scoring import Weights
 
 CHUNK = 5000  # companies per task of a full rematch: few, large units of work
@@ -96,15 +96,8 @@ def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
         *(candidates.counterparts(c, "buyer", firm.profile(c)) for c in firm.exports),
         *(candidates.counterparts(c, "supplier", firm.profile(c)) for c in firm.imports),
     ]
-    chosen: list[Found] = []
-    seen = {(False, firm.pk)}  # never its own counterpart
-    for found in heapq.merge(*lists, key=RANK):
-        if found.key not in seen:
-            seen.add(found.key)
-            chosen.append(found)
-            if len(chosen) == candidates.keep:
-                break
-    return chosen
+    # never its own counterpart
+    return best_of_lists(lists, keep=candidates.keep, exclude=[(False, firm.pk)])
 
 
 def needs_of(firms) -> set[tuple[str, str, str]]:

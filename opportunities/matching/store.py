@@ -8,10 +8,11 @@ marks the stale ones. Elsewhere (the embedded SQLite) the ORM's bulk upserts do 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from opportunities.matching.candidates import Found
+from opportunities.matching import copy_rows
+from opportunities.matching.copy_rows import COLUMNS
+from opportunities.matching.ranking import Found
 
 FIELDS = ("kind", "score", "components", "reasons")
-COLUMNS = "kind, opportunity_id, counterpart_id, score, components, reasons"  # of Found.copy_line
 
 CREATE_CHANGES = """
 CREATE TEMPORARY TABLE match_changes (
@@ -129,10 +130,10 @@ def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:
     """COPY rows of (first column, found match) into `target`, in batches of text."""
     if not rows:
         return
+    encoded: dict[int, str] = {}
     with cursor.copy(f"COPY {target} FROM STDIN") as copy:
         for start in range(0, len(rows), 10_000):
-            batch = rows[start : start + 10_000]
-            copy.write("".join(f"{first}\t{found.copy_line}{end}" for first, found in batch))
+            copy.write(copy_rows.lines(rows[start : start + 10_000], end, encoded))
 
 
 def _save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
