@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from opportunities.models import Opportunity
+from opportunities.models import Match, Opportunity
 from opportunities.notifications import enqueue_email
 from tradeportal.text import fold
 
@@ -44,28 +44,77 @@ def save_buyer_request(
 
 @transaction.atomic
 def moderate(*, opportunities, publish: bool, note: str = "") -> int:
-    """Publish or reject buyer requests awaiting moderation; the poster is told by email."""
+    """Publish buyer requests awaiting moderation, or reject them (a published one too, which
+    leaves every match list at once); the poster is told by email."""
     now, count = timezone.now(), 0
-    for request in opportunities.filter(status=Opportunity.Status.PENDING).select_related(
-        "company"
-    ):
+    movable = (
+        [Opportunity.Status.PENDING]
+        if publish
+        else [
+            Opportunity.Status.PENDING,
+            Opportunity.Status.PUBLISHED,
+        ]
+    )
+    for request in opportunities.filter(status__in=movable).select_related("company"):
         request.status = Opportunity.Status.PUBLISHED if publish else Opportunity.Status.REJECTED
         request.published_at = now if publish else None
         request.moderation_note = note
         request.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
         _tell_poster(request, "request-moderated", {"published": publish, "note": note})
-        _match(request)
+        if publish:
+            _match(request)
+        else:
+            _withdraw_matches([request.pk])
         count += 1
     return count
 
 
 @transaction.atomic
 def close_request(*, opportunity: Opportunity, reason: str = "closed") -> None:
-    """Close a buyer request (by its company, or at its deadline); it is kept, not deleted."""
+    """Close a buyer request (by its company, or at its deadline); it is kept, not deleted, and
+    leaves every match list at once."""
     opportunity.status = Opportunity.Status.CLOSED
     opportunity.closed_at = timezone.now()
     opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    _withdraw_matches([opportunity.pk])
     _tell_poster(opportunity, "request-closed", {"reason": reason})
+
+
+@transaction.atomic
+def close_opportunities(*, opportunities, unpublish: bool = False) -> int:
+    """Close published opportunities, or take them back to draft (staff); either way they leave
+    every match list at once. Returns how many changed."""
+    chosen = list(opportunities.filter(status=Opportunity.Status.PUBLISHED))
+    now = timezone.now()
+    for opportunity in chosen:
+        if unpublish:
+            opportunity.status = Opportunity.Status.DRAFT
+        else:
+            opportunity.status, opportunity.closed_at = Opportunity.Status.CLOSED, now
+        opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    _withdraw_matches([o.pk for o in chosen])
+    return len(chosen)
+
+
+@transaction.atomic
+def reopen(*, opportunity: Opportunity) -> Opportunity:
+    """Publish again a closed, rejected or draft opportunity; it is matched again on commit."""
+    if opportunity.deadline and opportunity.deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    opportunity.status = Opportunity.Status.PUBLISHED
+    opportunity.closed_at = None
+    opportunity.published_at = opportunity.published_at or timezone.now()
+    opportunity.save(update_fields=["status", "closed_at", "published_at", "updated_at"])
+    _match(opportunity)
+    return opportunity
+
+
+def _withdraw_matches(opportunity_ids: list[int]) -> None:
+    """Mark stale the matches of opportunities no longer open. The lists already hide them (they
+    read the opportunity's status); marked, they also leave counts and the next rematch's diff."""
+    Match.objects.filter(opportunity_id__in=opportunity_ids, is_stale=False).update(
+        is_stale=True, updated_at=timezone.now()
+    )
 
 
 def close_expired_requests() -> int:

@@ -282,7 +282,8 @@ class MatchViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Match.objects.filter(company=self.company, is_stale=False)
+            Match.objects.live()
+            .filter(company=self.company)
             .select_related(
                 "opportunity__hs_code",
                 "opportunity__sector",

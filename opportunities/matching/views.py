@@ -26,7 +26,8 @@ def dashboard(request):
     """The current company's matches, best first, with the reasons and the actions."""
     company = _current_company(request)
     matches = (
-        Match.objects.filter(company=company, is_stale=False)
+        Match.objects.live()
+        .filter(company=company)
         .select_related("opportunity__hs_code", "opportunity__sector", "counterpart__region")
         .order_by("-score", "pk")
     )

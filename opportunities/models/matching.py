@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +40,22 @@ class MatchingSettings(models.Model):
     def load(cls) -> "MatchingSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class MatchQuerySet(models.QuerySet):
+    def live(self):
+        """The matches a firm is shown: not stale, and their opportunity still open (published,
+        its deadline not passed) or their counterpart still verified, read from the target itself
+        so that a request closed, rejected or expired, an opportunity closed or unpublished, or a
+        firm suspended leaves every list at its commit, without waiting for a rematch."""
+        now = timezone.now()
+        return self.filter(
+            Q(opportunity__isnull=True)
+            | Q(opportunity__status="published")
+            & (Q(opportunity__deadline__isnull=True) | Q(opportunity__deadline__gte=now)),
+            Q(counterpart__isnull=True) | Q(counterpart__status="verified"),
+            is_stale=False,
+        )
 
 
 class Match(models.Model):
@@ -96,6 +114,8 @@ class Match(models.Model):
     is_stale = models.BooleanField(_("stale"), default=False)
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score"]
