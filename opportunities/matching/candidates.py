@@ -3,27 +3,31 @@ product of a firm (loaded by loading.py, scored by scoring.py, ranked by ranking
 
 A firm's score with a candidate is the best over its products, so its best N are among the best
 N of each of its products taken alone. Those depend only on the product and the firm's profile
-(country, sectors, certifications, dismissed headings), so they are computed once and shared by
-every firm with the same product and profile. Opportunities are visited in order of the highest
-score they could reach (`scoring.ceiling`) and the visit stops as soon as none left can beat the
-N-th found; counterpart firms of one product fit score alike, so the first N by id per fit
-level are all that can rank. Work per product is a few dozen scores, not a whole chapter.
+(country, sectors, certifications, size, dismissed headings...), so they are computed once and
+shared by every firm with the same product and profile. Candidates are visited in order of the
+highest score they could reach (`scoring.ceiling`: what the candidate itself brings, with what
+depends on the firm at its best) and the visit stops as soon as none left can beat the N-th
+found. For counterpart firms, those tied with the N-th are kept too, and each firm takes its own
+window of them (`ranking.Shortlist`), so exposure among equals spreads instead of going to the
+lowest ids. Work per product is a few dozen scores, not a whole chapter.
 """
 
-import heapq
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from opportunities.matching import loading, reasons
-from opportunities.matching.loading import Opening
+from opportunities.matching.loading import CounterpartRow, Opening
 from opportunities.matching.ranking import (
     LEVELS,
     Bounded,
     Found,
+    Ranked,
+    Shortlist,
     best_by_ceiling,
-    by_rank,
+    best_with_ties,
     prefix,
+    rank_opportunity,
 )
 from opportunities.matching.scoring import (
     PRODUCT_FITS,
@@ -31,7 +35,10 @@ from opportunities.matching.scoring import (
     Weights,
     ceiling,
     components,
+    freshness,
+    product_fit,
     score,
+    size_fit,
 )
 
 
@@ -43,19 +50,22 @@ class Profile:
     sectors: frozenset[int] = frozenset()
     certifications: frozenset[str] = frozenset()
     dismissed: frozenset[str] = frozenset()  # headings the firm marked as not relevant
+    size: str = ""
+    required: frozenset[str] = frozenset()  # certifications its own open requests require
 
-
-@dataclass(frozen=True)
-class Listed:
-    """A counterpart firm listed under one of its codes, as the ranking reads it."""
-
-    pk: int
-    name: str
-    code: str
-    country: str
+    @property
+    def for_opportunities(self) -> tuple:
+        """The part opportunities' scores depend on (size and requirements do not count)."""
+        return (self.country, self.sectors, self.certifications, self.dismissed)
 
 
 IndexKey = tuple  # (level, HS prefix) or (level, HS prefix, sector id)
+
+
+def _bounded(firms: list[tuple[float, CounterpartRow]], bonus: float):
+    """Counterpart firms sorted by what they bring, as a stream by ceiling at one fit level."""
+    for own, row in firms:
+        yield Bounded(-(own + bonus), row.pk, row)
 
 
 class Candidates:
@@ -69,27 +79,40 @@ class Candidates:
         self.weights, self.floor, self.keep = weights, floor, keep
         self.needs = needs
         self.now = timezone.now()
+        # ties among counterpart firms rotate with each day's run (stable within the day)
+        self.seed = self.now.date().toordinal()
         self.openings = loading.openings(needs, self.now)
         self._indexes: dict[str, dict[IndexKey, list[Bounded]]] = {}
         self._load_counterparts()
         self._best: dict[tuple, list[Found]] = {}
 
     def _load_counterparts(self) -> None:
-        """Firms by (direction, country, HS code): the first keep + 1 by id of each.
-
-        Firms with the same product fit score alike, ties go to the lower id, so no firm past the
-        first keep + 1 (one may be the firm asking) of a code can rank in anyone's best N."""
-        self._firms: dict[tuple[str, str, str], list[Listed]] = {}
+        """Verified firms by (direction, country, HS code), best first by what they bring
+        themselves (recent activity, a complete profile), so that a walk by ceiling can stop."""
+        w = self.weights
+        self._firms: dict[tuple[str, str, str], list[tuple[float, CounterpartRow]]] = {}
         self._codes: dict[tuple, set[str]] = {}  # (direction, country, level, prefix) -> codes
-        for row in loading.first_counterparts(self.needs, self.keep + 1):
-            listed = Listed(row.pk, row.trade_name or row.legal_name, row.code, row.country)
-            self._firms.setdefault((row.direction, row.country, row.code), []).append(listed)
+        for row in loading.counterparts(self.needs, self.now):
+            own = ceiling(
+                {"freshness": freshness(row.activity_days), "profile": row.completeness},
+                w,
+                product=0.0,
+                sector=True,
+                demand=1.0,
+            )
+            listed = self._firms.setdefault((row.direction, row.country, row.code), [])
+            listed.append((own, row))
             for level in LEVELS:
                 key = (row.direction, row.country, level, prefix(row.code, level))
                 self._codes.setdefault(key, set()).add(row.code)
         for firms in self._firms.values():
-            firms.sort(key=lambda listed: listed.pk)
+            firms.sort(key=lambda pair: (-pair[0], pair[1].pk))
         self._countries = {country for _direction, country, _code in self._firms}
+        # the ceiling is linear in the product fit: what each fit level adds to a firm's own
+        total = sum(getattr(w, name) for name in ("product", "sector", "demand", "requirements"))
+        total += w.freshness + w.profile
+        factor = 100 * max(1.0, w.dismissal_penalty) / (total or 1.0)
+        self._level_bonus = [factor * w.product * fit for fit in PRODUCT_FITS]
 
     def _index(self, country: str) -> dict[IndexKey, list[Bounded]]:
         """Opportunities outside `country` by (level, HS prefix[, sector]), best ceiling first."""
@@ -132,11 +155,12 @@ class Candidates:
             age_days=opening.age_days,
             verified=opening.verified,
             similar_dismissed=opening.code[:4] in profile.dismissed,
+            completeness=opening.completeness,
         )
 
     def opportunities(self, code: str, volume: float | None, profile: Profile) -> list[Found]:
         """The best `keep` opportunities for a firm product, above the floor, best first."""
-        key = ("opportunity", code, volume, profile)
+        key = ("opportunity", code, volume, profile.for_opportunities)
         if key not in self._best:
             self._best[key] = self._best_opportunities(code, volume, profile)
         return self._best[key]
@@ -158,67 +182,63 @@ class Candidates:
             if value == 0:
                 return None
             why = reasons.explain_opportunity(opening, profile.country, code, candidate)
-            return Found(value, "opportunity", opening.pk, parts, why)
+            return Found(value, "opportunity", opening.pk, parts, why, party=opening.company_id)
 
         return best_by_ceiling(streams, keep=self.keep, floor=self.floor, score_one=score_one)
 
-    def counterparts(self, code: str, role: str, profile: Profile) -> list[Found]:
-        """The best keep + 1 counterpart firms for a firm product (one may be the firm itself).
+    def ranked_opportunities(self, code: str, volume: float | None, profile: Profile) -> list:
+        return [rank_opportunity(f) for f in self.opportunities(code, volume, profile)]
+
+    def counterparts(self, code: str, role: str, profile: Profile, *, firm: int) -> list[Ranked]:
+        """The best `keep` counterpart firms for a product of `firm`, ranked for it.
 
         role "buyer": firms importing what the firm exports; "supplier": the other way round."""
         key = (role, code, profile)
         if key not in self._best:
-            self._best[key] = self._best_counterparts(code, role, profile)
-        return self._best[key]
+            self._best[key] = self._shortlist(code, role, profile)
+        return self._best[key].for_firm(firm, self.seed, self.keep)
 
-    def _best_counterparts(self, code: str, role: str, profile: Profile) -> list[Found]:
+    def _shortlist(self, code: str, role: str, profile: Profile) -> Shortlist:
         direction = "import" if role == "buyer" else "export"
         countries = sorted(self._countries - {profile.country})
-        found: dict[int, Found] = {}
-        done: set[str] = set()
+        streams = []
         for level in LEVELS:
-            shared = prefix(code, level)
-            codes = sorted(
-                {
-                    other
-                    for country in countries
-                    for other in self._codes.get((direction, country, level, shared), ())
-                }
-                - done
-            )
-            done.update(codes)
-            listed = heapq.merge(
-                *(
-                    self._firms[key]
-                    for country in countries
-                    for other in codes
-                    if (key := (direction, country, other)) in self._firms
-                ),
-                key=lambda firm: (firm.pk, firm.code, firm.country),
-            )
-            undismissed: set[int] = set()
-            for firm in listed:
-                if len(undismissed) > self.keep:
-                    break  # keep + 1 firms at this fit outrank every later one
-                candidate = Candidate(
-                    firm_code=code,
-                    other_code=firm.code,
-                    firm_country=profile.country,
-                    market_country=firm.country,
-                    similar_dismissed=firm.code[:4] in profile.dismissed,
-                )
-                if not candidate.similar_dismissed:
-                    undismissed.add(firm.pk)
-                value, parts = score(candidate, self.weights)
-                known = found.get(firm.pk)
-                if value < self.floor or value == 0 or (known and value <= known.score):
-                    continue
-                parts["other_code"] = firm.code
-                found[firm.pk] = Found(
-                    value,
-                    role,
-                    firm.pk,
-                    parts,
-                    reasons.explain_counterpart(firm.name, firm.country, firm.code, role, code),
-                )
-        return sorted(found.values(), key=by_rank)[: self.keep + 1]
+            bonus = self._level_bonus[level]
+            for country in countries:
+                for other in self._codes.get((direction, country, level, prefix(code, level)), ()):
+                    if product_fit(code, other) != PRODUCT_FITS[level]:
+                        continue  # a closer fit: listed at that level
+                    streams.append(_bounded(self._firms[(direction, country, other)], bonus))
+
+        def score_one(row: CounterpartRow) -> Found | None:
+            candidate = self.counterpart_candidate(code, role, profile, row)
+            value, parts = score(candidate, self.weights)
+            if value == 0:
+                return None
+            parts["other_code"] = row.code
+            why = reasons.explain_counterpart(row.name, row.country, row.code, role, code)
+            return Found(value, role, row.pk, parts, why, party=row.pk)
+
+        return best_with_ties(
+            streams, keep=self.keep, floor=self.floor, seed=self.seed, score_one=score_one
+        )
+
+    @staticmethod
+    def counterpart_candidate(
+        code: str, role: str, profile: Profile, row: CounterpartRow
+    ) -> Candidate:
+        """A firm's product with a counterpart firm; role "buyer": the counterpart buys."""
+        buys = role == "buyer"
+        return Candidate(
+            firm_code=code,
+            other_code=row.code,
+            firm_country=profile.country,
+            market_country=row.country,
+            same_sector=bool(profile.sectors & row.sectors),
+            required_certifications=row.required if buys else profile.required,
+            firm_certifications=profile.certifications if buys else row.certifications,
+            age_days=row.activity_days,
+            similar_dismissed=row.code[:4] in profile.dismissed,
+            size_fit=size_fit(profile.size, row.size) if buys else size_fit(row.size, profile.size),
+            completeness=row.completeness,
+        )

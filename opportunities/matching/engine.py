@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from opportunities.matching import store
 from opportunities.matching.candidates import Candidates, Profile
-from opportunities.matching.ranking import Found, best_of_lists
+from opportunities.matching.ranking import Found, best_of_lists, one_card_per_party
 from opportunities.matching.scoring import Weights
 
 CHUNK = 5000  # companies per task of a full rematch: few, large units of work
@@ -22,7 +22,9 @@ class Firm:
     pk: int
     country: str
     certifications: frozenset[str]
+    size: str = ""
     sectors: set[int] = field(default_factory=set)
+    required: set[str] = field(default_factory=set)  # by its open buyer requests
     exports: dict[str, float | None] = field(default_factory=dict)  # HS code -> yearly volume
     imports: dict[str, float | None] = field(default_factory=dict)
     dismissed_headings: set[str] = field(default_factory=set)
@@ -37,6 +39,8 @@ class Firm:
                 frozenset(self.sectors),
                 self.certifications,
                 frozenset(h for h in self.dismissed_headings if h[:2] == chapter),
+                self.size,
+                frozenset(self.required),
             )
         return self.profiles[chapter]
 
@@ -46,28 +50,36 @@ def load_settings() -> tuple[Weights, float, int]:
 
     s = MatchingSettings.load()
     weights = Weights(
-        s.product_weight,
-        s.direction_weight,
-        s.sector_weight,
-        s.demand_weight,
-        s.requirements_weight,
-        s.freshness_weight,
-        s.verified_weight,
-        s.dismissal_penalty,
+        product=s.product_weight,
+        sector=s.sector_weight,
+        demand=s.demand_weight,
+        requirements=s.requirements_weight,
+        freshness=s.freshness_weight,
+        profile=s.profile_weight,
+        dismissal_penalty=s.dismissal_penalty,
     )
     return weights, s.floor_score, s.max_matches_per_company
 
 
 def load_firms(company_ids) -> dict[int, Firm]:
-    """The companies with their products, sectors and dismissed headings (four queries)."""
+    """The companies with their products, sectors, requests' requirements and dismissed headings
+    (five queries)."""
     from companies.models import Company, CompanyProduct
-    from opportunities.models import Match
+    from opportunities.models import Match, Opportunity
 
     companies = Company.objects.filter(pk__in=company_ids).order_by()
     firms = {
-        pk: Firm(pk, country, frozenset(certifications or ()))
-        for pk, country, certifications in companies.values_list("pk", "country", "certifications")
+        pk: Firm(pk, country, frozenset(certifications or ()), size)
+        for pk, country, certifications, size in companies.values_list(
+            "pk", "country", "certifications", "size"
+        )
     }
+    for company_id, required in (
+        Opportunity.objects.open()
+        .filter(kind=Opportunity.Kind.REQUEST, company_id__in=firms)
+        .values_list("company_id", "required_certifications")
+    ):
+        firms[company_id].required.update(required or ())
     for company_id, sector_id in Company.sectors.through.objects.filter(
         company_id__in=firms
     ).values_list("company_id", "sector_id"):
@@ -89,15 +101,20 @@ def load_firms(company_ids) -> dict[int, Firm]:
 def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
     """The firm's best matches above the floor: opportunities and counterparts, best first.
 
-    Each product's list is best first, so merging them yields a candidate first through the
-    firm's product that scores it highest; the merge stops at `keep`."""
+    Each product's list is ranked for the firm, best first, so merging them yields a candidate
+    first through the firm's product that scores it highest; the merge stops at `keep`, then a
+    buyer and its requests share one card."""
     lists = [
-        *(candidates.opportunities(c, v, firm.profile(c)) for c, v in firm.exports.items()),
-        *(candidates.counterparts(c, "buyer", firm.profile(c)) for c in firm.exports),
-        *(candidates.counterparts(c, "supplier", firm.profile(c)) for c in firm.imports),
+        *(candidates.ranked_opportunities(c, v, firm.profile(c)) for c, v in firm.exports.items()),
+        *(candidates.counterparts(c, "buyer", firm.profile(c), firm=firm.pk) for c in firm.exports),
+        *(
+            candidates.counterparts(c, "supplier", firm.profile(c), firm=firm.pk)
+            for c in firm.imports
+        ),
     ]
-    # never its own counterpart
-    return best_of_lists(lists, keep=candidates.keep, exclude=[(False, firm.pk)])
+    # never its own counterpart; a buyer and its request on one card
+    chosen = best_of_lists(lists, keep=candidates.keep, exclude=[(False, firm.pk)])
+    return one_card_per_party(chosen)
 
 
 def needs_of(firms) -> set[tuple[str, str, str]]:

@@ -4,12 +4,10 @@ as named rows for the engine (candidates.py)."""
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db import connection, transaction
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 
 from companies.models import Company, CompanyProduct
-from opportunities.models import HSCode, Opportunity
+from opportunities.models import Opportunity
 from tradeportal.i18n import Country
 
 OTHER_SIDE = {"export": "import", "import": "export"}
@@ -34,36 +32,29 @@ class Opening(NamedTuple):
     age_days: float
     buyer: str
     verified: bool
+    company_id: int | None  # the buyer of a request
+    completeness: float  # the share of value and sector known
 
 
 class CounterpartRow(NamedTuple):
-    """A verified firm trading one HS code in one direction."""
+    """A verified firm trading one HS code in one direction, with what its score depends on."""
 
     direction: str
     country: str
     code: str
     pk: int
-    legal_name: str
-    trade_name: str
+    name: str
+    size: str
+    sectors: frozenset[int]
+    certifications: frozenset[str]
+    required: frozenset[str]  # certifications its open buyer requests require
+    activity_days: int  # whole days since its profile last changed or it was verified
+    completeness: float  # the share of its profile filled in
 
 
-# The firm's country and status are checked by a subquery per product row, which PostgreSQL
-# never turns into a join: each code's products are read in id order and the read stops at the
-# limit, whatever the planner believes of the companies table.
-FIRST_COUNTERPARTS = """
-SELECT w.direction, w.country, h.code, c.id, c.legal_name, c.trade_name
-FROM unnest(%s::text[], %s::text[], %s::text[]) AS w(direction, pattern, country)
-JOIN {codes} h ON h.code LIKE w.pattern
-CROSS JOIN LATERAL (
-    SELECT p.company_id FROM {products} p
-    WHERE p.direction = w.direction AND p.hs_code_id = h.code AND (
-        SELECT c.country = w.country AND c.status = %s FROM {companies} c WHERE c.id = p.company_id
-    )
-    ORDER BY p.company_id
-    LIMIT %s
-) f
-JOIN {companies} c ON c.id = f.company_id
-"""
+# What a complete company profile has, besides its name, country, region and products.
+PROFILE_FIELDS = ("description", "website", "city", "year_founded", "logo", "languages")
+PROFILE_PARTS = len(PROFILE_FIELDS) + 2  # and its certifications and sectors
 
 
 def _number(value) -> float | None:
@@ -106,6 +97,7 @@ def openings(needs, now: datetime) -> list[Opening]:
         "company__legal_name",
         "company__trade_name",
         "company__status",
+        "company_id",
         named=True,
     )
     return [
@@ -126,6 +118,8 @@ def openings(needs, now: datetime) -> list[Opening]:
             age_days=(now - row.published_at).days if row.published_at else 0,
             buyer=row.company__trade_name or row.company__legal_name or "",
             verified=row.kind != "request" or row.company__status == "verified",
+            company_id=row.company_id,
+            completeness=((row.value_usd is not None) + (row.sector_id is not None)) / 2,
         )
         for row in rows
     ]
@@ -145,61 +139,80 @@ def counterparts_wanted(needs) -> list[tuple[str, str, str]]:
     )
 
 
-def first_counterparts(needs, per_code: int) -> list[CounterpartRow]:
-    """Verified firms by (direction, country, HS code): the first `per_code` by id of each."""
-    wanted = counterparts_wanted(needs)
-    if connection.vendor == "postgresql":
-        rows = _first_counterparts_postgresql(wanted, per_code)
-    else:
-        rows = _first_counterparts_orm(wanted, per_code)
-    return [CounterpartRow(*row) for row in rows]
-
-
-def _first_counterparts_orm(wanted, per_code: int):
-    queryset = CompanyProduct.objects.filter(company__status=Company.Status.VERIFIED)
+def counterparts(needs, now: datetime) -> list[CounterpartRow]:
+    """Every verified firm's products in what firms trading these (direction, chapter, country)
+    can match (everything with `needs=None`), in four queries."""
     query = Q(pk__in=[])
-    for direction, chapter, country in wanted:
+    for direction, chapter, country in counterparts_wanted(needs):
         query |= chapters_filter([chapter], direction=direction, company__country=country)
-    return (
-        queryset.filter(query)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("direction"), F("company__country"), F("hs_code_id")],
-                order_by=F("company_id").asc(),
-            )
-        )
-        .filter(rank__lte=per_code)
+    products = CompanyProduct.objects.filter(query, company__status=Company.Status.VERIFIED)
+    firms = {
+        row.pk: row
+        for row in Company.objects.filter(pk__in=products.values("company_id"))
+        .order_by()
         .values_list(
-            "direction",
-            "company__country",
-            "hs_code_id",
-            "company_id",
-            "company__legal_name",
-            "company__trade_name",
+            "pk",
+            "legal_name",
+            "trade_name",
+            "size",
+            "certifications",
+            "updated_at",
+            "verified_at",
+            *PROFILE_FIELDS,
+            named=True,
         )
-    )
+    }
+    sectors: dict[int, set[int]] = {}
+    for company_id, sector_id in Company.sectors.through.objects.filter(
+        company_id__in=firms
+    ).values_list("company_id", "sector_id"):
+        sectors.setdefault(company_id, set()).add(sector_id)
+    required: dict[int, set[str]] = {}
+    for company_id, certifications in (
+        Opportunity.objects.open()
+        .filter(kind=Opportunity.Kind.REQUEST, company_id__in=firms)
+        .values_list("company_id", "required_certifications")
+    ):
+        required.setdefault(company_id, set()).update(certifications or ())
+    facts = {pk: _facts(firm, sectors.get(pk, ()), now) for pk, firm in firms.items()}
+    return [
+        CounterpartRow(
+            direction=direction,
+            country=country,
+            code=code,
+            pk=pk,
+            name=facts[pk].name,
+            size=facts[pk].size,
+            sectors=frozenset(sectors.get(pk, ())),
+            certifications=facts[pk].certifications,
+            required=frozenset(required.get(pk, ())),
+            activity_days=facts[pk].activity_days,
+            completeness=facts[pk].completeness,
+        )
+        for direction, country, code, pk in products.order_by().values_list(
+            "direction", "company__country", "hs_code_id", "company_id"
+        )
+    ]
 
 
-def _first_counterparts_postgresql(wanted, per_code: int):
-    """The same rows, each code's first firms read from an index: a few rows per code, where
-    numbering every product of a popular chapter costs a sort of tens of thousands."""
-    sql = FIRST_COUNTERPARTS.format(
-        codes=HSCode._meta.db_table,
-        products=CompanyProduct._meta.db_table,
-        companies=Company._meta.db_table,
+class Facts(NamedTuple):
+    name: str
+    size: str
+    certifications: frozenset[str]
+    activity_days: int
+    completeness: float
+
+
+def _facts(firm, sectors, now: datetime) -> Facts:
+    """What a counterpart firm's score depends on, from its company row."""
+    active = max(filter(None, (firm.updated_at, firm.verified_at)), default=now)
+    certifications = frozenset(firm.certifications or ())
+    filled = sum(bool(getattr(firm, name)) for name in PROFILE_FIELDS)
+    filled += bool(certifications) + bool(sectors)
+    return Facts(
+        name=firm.trade_name or firm.legal_name,
+        size=firm.size,
+        certifications=certifications,
+        activity_days=max((now - active).days, 0),
+        completeness=round(filled / PROFILE_PARTS, 3),
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        # compiling this query costs ten times more than running it
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(
-            sql,
-            [
-                [direction for direction, _chapter, _country in wanted],
-                [f"{chapter}%" for _direction, chapter, _country in wanted],
-                [country for _direction, _chapter, country in wanted],
-                Company.Status.VERIFIED,
-                per_code,
-            ],
-        )
-        return cursor.fetchall()

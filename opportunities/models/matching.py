@@ -8,15 +8,35 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MatchingSettings(models.Model):
-    """Weights of the score components, edited by staff (a single row)."""
+    """Weights of the score components, edited by staff (a single row).
 
-    product_weight = models.FloatField(_("product fit"), default=35)
-    direction_weight = models.FloatField(_("direction and country"), default=15)
-    sector_weight = models.FloatField(_("sector fit"), default=10)
-    demand_weight = models.FloatField(_("size and growth of the demand"), default=15)
-    requirements_weight = models.FloatField(_("requirements met"), default=10)
-    freshness_weight = models.FloatField(_("freshness"), default=5)
-    verified_weight = models.FloatField(_("verified status"), default=10)
+    The hard rules (never the firm's own country, never an unverified party) are filters, not
+    weights: each weight here changes some ranking."""
+
+    product_weight = models.FloatField(_("product fit"), default=40)
+    sector_weight = models.FloatField(
+        _("sector fit"),
+        default=15,
+        help_text=_("The opportunity is in one of the firm's sectors, or both firms share one."),
+    )
+    demand_weight = models.FloatField(
+        _("size: of the demand, or how the two firms' sizes fit"), default=20
+    )
+    requirements_weight = models.FloatField(
+        _("requirements met"),
+        default=15,
+        help_text=_("Certifications required by the request or by the buyer's requests, volume."),
+    )
+    freshness_weight = models.FloatField(
+        _("freshness"),
+        default=5,
+        help_text=_("How recent the opportunity is, or the counterpart's last activity."),
+    )
+    profile_weight = models.FloatField(
+        _("profile completeness"),
+        default=5,
+        help_text=_("How complete the opportunity's or the counterpart firm's profile is."),
+    )
     floor_score = models.FloatField(_("floor score"), default=20)
     # One dashboard page: storage and the nightly writes stay bounded at any scale.
     max_matches_per_company = models.PositiveIntegerField(

@@ -34,8 +34,9 @@ def world(client):
     member.created_at = timezone.now() - timedelta(days=1)  # the digest counts matches since
     member.save()
     buyer = CompanyFactory(region=RegionFactory(code="MX-CMX"), legal_name="Uvas y Más S.A.")
-    CompanyProductFactory(company=buyer, hs_code=grapes, direction="import")
     buyer_member = MembershipFactory(company=buyer)
+    importer = CompanyFactory(region=buyer.region, legal_name="Frutas Finas S.A.")
+    CompanyProductFactory(company=importer, hs_code=grapes, direction="import")
     request = OpportunityFactory(
         kind="request",
         company=buyer,
@@ -142,7 +143,7 @@ def test_an_opportunity_staff_close_or_unpublish_leaves_every_list_until_republi
 def test_a_counterpart_firm_no_longer_verified_leaves_the_lists_at_once(world):
     supplier = world["supplier"]
     buyers = Match.objects.live().filter(company=supplier, kind="buyer")
-    assert list(buyers.values_list("counterpart_id", flat=True)) == [world["buyer"].pk]
-    world["buyer"].status = "rejected"
-    world["buyer"].save()
+    assert list(buyers.values_list("counterpart_id", flat=True)) == [world["importer"].pk]
+    world["importer"].status = "rejected"
+    world["importer"].save()
     assert not buyers.exists()
