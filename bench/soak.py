@@ -426,7 +426,7 @@ def restart_postgres_under_load(services: Services, paths: list[str]) -> None:
 def start_worker(services: Services, env: dict) -> None:
     args = [
         sys.executable, "-m", "celery", "-A", "tradeportal", "worker",
-        "-Q", "default,matching,email", "-c", "2", "-n", "soak@%h", "--without-gossip",
+        "-Q", "default,rematch,matching,email", "-c", "2", "-n", "soak@%h", "--without-gossip",
         "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
     ]  # fmt: skip
     services.start("worker", args, env)

@@ -67,13 +67,15 @@ def remove_product(*, company: Company, product_id: int) -> None:
     _rematch(company)
 
 
-def _rematch(company: Company) -> None:
-    """Recompute the company's matches once the change commits (matching engine's task)."""
+def _rematch(company: Company, *, with_counterparts: bool = False) -> None:
+    """Recompute the company's matches once the change commits (matching engine's task); with
+    counterparts, those of the firms whose lists it may enter too (a newly verified firm)."""
     try:
         from opportunities.matching import tasks
     except ImportError:  # the matching engine is not installed yet
         return
-    transaction.on_commit(lambda: tasks.rematch_company.delay(company.pk))
+    task = tasks.rematch_company_and_counterparts if with_counterparts else tasks.rematch_company
+    transaction.on_commit(lambda: task.delay(company.pk))
 
 
 def _require_owner(company: Company, user: User) -> Membership:
@@ -166,7 +168,7 @@ def set_verification(*, companies, status: str, reason: str = "") -> int:
         company.verified_at = now if status == Company.Status.VERIFIED else None
         company.save(update_fields=["status", "status_reason", "verified_at", "updated_at"])
         _notify_verification(company, reason)
-        _rematch(company)
+        _rematch(company, with_counterparts=status == Company.Status.VERIFIED)
         changed += 1
     return changed
 

@@ -177,3 +177,23 @@ def companies_trading(hs_prefixes) -> list[int]:
     return list(
         CompanyProduct.objects.filter(query).values_list("company_id", flat=True).distinct()
     )
+
+
+def counterparts_of(company_id: int) -> list[int]:
+    """Companies of other countries trading the company's chapters the other way round: those
+    whose lists it may enter (its buyers when it exports, its suppliers when it imports)."""
+    from companies.models import Company, CompanyProduct
+
+    company = Company.objects.filter(pk=company_id).values_list("country", flat=True).first()
+    query = Q(pk__in=[])
+    for code, direction in CompanyProduct.objects.filter(company_id=company_id).values_list(
+        "hs_code_id", "direction"
+    ):
+        other = "import" if direction == "export" else "export"
+        query |= Q(hs_code__code__startswith=code[:2], direction=other)
+    return list(
+        CompanyProduct.objects.filter(query)
+        .exclude(company__country=company)
+        .values_list("company_id", flat=True)
+        .distinct()
+    )
