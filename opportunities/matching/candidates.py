@@ -68,6 +68,50 @@ def _bounded(firms: list[tuple[float, CounterpartRow]], bonus: float):
         yield Bounded(-(own + bonus), row.pk, row)
 
 
+def opportunity_candidate(
+    opening: Opening, code: str, profile: Profile, volume: float | None = None
+) -> Candidate:
+    """A firm's product with an open opportunity."""
+    volume_fits = None
+    if volume is not None and opening.kind == "request" and opening.value:
+        volume_fits = volume >= opening.value
+    return Candidate(
+        firm_code=code,
+        other_code=opening.code,
+        firm_country=profile.country,
+        market_country=opening.market,
+        same_sector=opening.sector_id in profile.sectors,
+        demand_usd=opening.value or None,
+        growth_pct=opening.growth,
+        unrealised_usd=opening.unrealised if opening.kind == "demand" else None,
+        required_certifications=opening.required,
+        firm_certifications=profile.certifications,
+        volume_fits=volume_fits,
+        age_days=opening.age_days,
+        verified=opening.verified,
+        similar_dismissed=opening.code[:4] in profile.dismissed,
+        completeness=opening.completeness,
+    )
+
+
+def counterpart_candidate(code: str, role: str, profile: Profile, row: CounterpartRow) -> Candidate:
+    """A firm's product with a counterpart firm; role "buyer": the counterpart buys."""
+    buys = role == "buyer"
+    return Candidate(
+        firm_code=code,
+        other_code=row.code,
+        firm_country=profile.country,
+        market_country=row.country,
+        same_sector=bool(profile.sectors & row.sectors),
+        required_certifications=row.required if buys else profile.required,
+        firm_certifications=profile.certifications if buys else row.certifications,
+        age_days=row.activity_days,
+        similar_dismissed=row.code[:4] in profile.dismissed,
+        size_fit=size_fit(profile.size, row.size) if buys else size_fit(row.size, profile.size),
+        completeness=row.completeness,
+    )
+
+
 class Candidates:
     """The candidates of one matching run (or of a few companies' chapters), indexed by HS code.
 
@@ -122,7 +166,7 @@ class Candidates:
         for opening in self.openings:
             if opening.market == country:
                 continue  # a firm never matches demand in its own country
-            parts = components(self._candidate(opening, opening.code, Profile(country)))
+            parts = components(opportunity_candidate(opening, opening.code, Profile(country)))
             for level in LEVELS:
                 shared = prefix(opening.code, level)
                 for sector in (False, True) if opening.sector_id is not None else (False,):
@@ -133,30 +177,6 @@ class Candidates:
             listed.sort(key=lambda entry: entry.order)
         self._indexes[country] = index
         return index
-
-    def _candidate(
-        self, opening: Opening, code: str, profile: Profile, volume: float | None = None
-    ) -> Candidate:
-        volume_fits = None
-        if volume is not None and opening.kind == "request" and opening.value:
-            volume_fits = volume >= opening.value
-        return Candidate(
-            firm_code=code,
-            other_code=opening.code,
-            firm_country=profile.country,
-            market_country=opening.market,
-            same_sector=opening.sector_id in profile.sectors,
-            demand_usd=opening.value or None,
-            growth_pct=opening.growth,
-            unrealised_usd=opening.unrealised if opening.kind == "demand" else None,
-            required_certifications=opening.required,
-            firm_certifications=profile.certifications,
-            volume_fits=volume_fits,
-            age_days=opening.age_days,
-            verified=opening.verified,
-            similar_dismissed=opening.code[:4] in profile.dismissed,
-            completeness=opening.completeness,
-        )
 
     def opportunities(self, code: str, volume: float | None, profile: Profile) -> list[Found]:
         """The best `keep` opportunities for a firm product, above the floor, best first."""
@@ -177,7 +197,7 @@ class Candidates:
         ]
 
         def score_one(opening: Opening) -> Found | None:
-            candidate = self._candidate(opening, code, profile, volume)
+            candidate = opportunity_candidate(opening, code, profile, volume)
             value, parts = score(candidate, self.weights)
             if value == 0:
                 return None
@@ -211,7 +231,7 @@ class Candidates:
                     streams.append(_bounded(self._firms[(direction, country, other)], bonus))
 
         def score_one(row: CounterpartRow) -> Found | None:
-            candidate = self.counterpart_candidate(code, role, profile, row)
+            candidate = counterpart_candidate(code, role, profile, row)
             value, parts = score(candidate, self.weights)
             if value == 0:
                 return None
@@ -221,24 +241,4 @@ class Candidates:
 
         return best_with_ties(
             streams, keep=self.keep, floor=self.floor, seed=self.seed, score_one=score_one
-        )
-
-    @staticmethod
-    def counterpart_candidate(
-        code: str, role: str, profile: Profile, row: CounterpartRow
-    ) -> Candidate:
-        """A firm's product with a counterpart firm; role "buyer": the counterpart buys."""
-        buys = role == "buyer"
-        return Candidate(
-            firm_code=code,
-            other_code=row.code,
-            firm_country=profile.country,
-            market_country=row.country,
-            same_sector=bool(profile.sectors & row.sectors),
-            required_certifications=row.required if buys else profile.required,
-            firm_certifications=profile.certifications if buys else row.certifications,
-            age_days=row.activity_days,
-            similar_dismissed=row.code[:4] in profile.dismissed,
-            size_fit=size_fit(profile.size, row.size) if buys else size_fit(row.size, profile.size),
-            completeness=row.completeness,
         )

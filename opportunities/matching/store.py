@@ -46,7 +46,7 @@ def save(company_ids: list[int], rows: list[tuple[int, Found]]) -> int:
     if connection.vendor == "postgresql":
         _save_postgresql(company_ids, rows)
     else:
-        _save_orm(company_ids, rows)
+        save_orm(company_ids, rows)
     queue_match_emails(company_ids=company_ids)
     return len(rows)
 
@@ -136,7 +136,9 @@ def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:
             copy.write(copy_rows.lines(rows[start : start + 10_000], end, encoded))
 
 
-def _save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
+def save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
+    """The same upsert and stale marking through the ORM's bulk writes (on the embedded SQLite,
+    and in bench-match's fair baseline)."""
     from opportunities.models import Match
 
     matches = [
