@@ -251,7 +251,9 @@ def baseline_matches(company_id: int) -> list:
             key = (False, row.pk)
             if value >= floor and value > 0 and value > best.get(key, (0,))[0]:
                 parts["other_code"] = row.code
-                why = reasons.explain_counterpart(row.name, row.country, row.code, role, code)
+                why = reasons.explain_counterpart(
+                    row.name, row.country, row.code, role, code, candidate
+                )
                 found = Found(value, role, row.pk, parts, why, party=row.pk)
                 best[key] = (value, (-value, True, tie_order(firm.pk, row.pk, seed)), found)
     kept = heapq.nsmallest(keep, best.values(), key=lambda item: item[1])

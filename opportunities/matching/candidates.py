@@ -236,7 +236,9 @@ class Candidates:
             if value == 0:
                 return None
             parts["other_code"] = row.code
-            why = reasons.explain_counterpart(row.name, row.country, row.code, role, code)
+            why = reasons.explain_counterpart(
+                row.name, row.country, row.code, role, code, candidate
+            )
             return Found(value, role, row.pk, parts, why, party=row.pk)
 
         return best_with_ties(

@@ -81,3 +81,27 @@ def test_a_buyer_that_posted_a_request_shows_once_with_both_reasons():
     assert len(cards) == 1 and cards[0].counterpart_id in (buyer.pk, None)
     assert cards[0].opportunity_id in (request.pk, None)
     assert {"buyer_request", "counterpart"} <= {r["key"] for r in cards[0].reasons}
+
+
+def test_a_buyer_card_names_the_certifications_its_requests_require():
+    grapes, shampoo = HSCodeFactory(code="080610"), HSCodeFactory(code="330510")
+    supplier = CompanyFactory(
+        region=RegionFactory(code="PE-LIM", country="PE"), certifications=["globalgap"]
+    )
+    CompanyProductFactory(company=supplier, hs_code=grapes)
+    buyer = CompanyFactory(region=RegionFactory(code="MX-CMX"))
+    CompanyProductFactory(company=buyer, hs_code=grapes, direction="import")
+    OpportunityFactory(
+        kind="request",
+        company=buyer,
+        market_country="MX",
+        hs_code=shampoo,
+        required_certifications=["globalgap", "organic"],
+    )
+    engine.match_companies([supplier.pk])
+    card = Match.objects.live().get(company=supplier, counterpart=buyer)
+    certifications = [r for r in card.reasons if r["key"] == "certifications"]
+    assert certifications == [
+        {"key": "certifications", "params": {"met": ["globalgap"], "missing": ["organic"]}}
+    ]
+    assert card.components["requirements"] == 0.5
