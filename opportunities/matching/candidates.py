@@ -62,10 +62,12 @@ class Profile:
 IndexKey = tuple  # (level, HS prefix) or (level, HS prefix, sector id)
 
 
-def _bounded(firms: list[tuple[float, CounterpartRow]], bonus: float):
-    """Counterpart firms sorted by what they bring, as a stream by ceiling at one fit level."""
+def _bounded(firms: list[tuple[float, CounterpartRow]], bonus: float, code: str, fit: float):
+    """Counterpart firms sorted by what they bring, as a stream by ceiling at one fit level with
+    `code` (those of a closer fit come through the closer level's stream)."""
     for own, row in firms:
-        yield Bounded(-(own + bonus), row.pk, row)
+        if product_fit(code, row.code) == fit:
+            yield Bounded(-(own + bonus), row.pk, row)
 
 
 def opportunity_candidate(
@@ -134,8 +136,8 @@ class Candidates:
         """Verified firms by (direction, country, HS code), best first by what they bring
         themselves (recent activity, a complete profile), so that a walk by ceiling can stop."""
         w = self.weights
-        self._firms: dict[tuple[str, str, str], list[tuple[float, CounterpartRow]]] = {}
-        self._codes: dict[tuple, set[str]] = {}  # (direction, country, level, prefix) -> codes
+        # (direction, country, level, HS prefix) -> firms listed under a code with that prefix
+        self._firms: dict[tuple[str, str, int, str], list[tuple[float, CounterpartRow]]] = {}
         for row in loading.counterparts(self.needs, self.now):
             own = ceiling(
                 {"freshness": freshness(row.activity_days), "profile": row.completeness},
@@ -144,14 +146,12 @@ class Candidates:
                 sector=True,
                 demand=1.0,
             )
-            listed = self._firms.setdefault((row.direction, row.country, row.code), [])
-            listed.append((own, row))
             for level in LEVELS:
                 key = (row.direction, row.country, level, prefix(row.code, level))
-                self._codes.setdefault(key, set()).add(row.code)
+                self._firms.setdefault(key, []).append((own, row))
         for firms in self._firms.values():
             firms.sort(key=lambda pair: (-pair[0], pair[1].pk))
-        self._countries = {country for _direction, country, _code in self._firms}
+        self._countries = {country for _direction, country, _level, _prefix in self._firms}
         # the ceiling is linear in the product fit: what each fit level adds to a firm's own
         total = sum(getattr(w, name) for name in ("product", "sector", "demand", "requirements"))
         total += w.freshness + w.profile
@@ -221,14 +221,12 @@ class Candidates:
     def _shortlist(self, code: str, role: str, profile: Profile) -> Shortlist:
         direction = "import" if role == "buyer" else "export"
         countries = sorted(self._countries - {profile.country})
-        streams = []
-        for level in LEVELS:
-            bonus = self._level_bonus[level]
-            for country in countries:
-                for other in self._codes.get((direction, country, level, prefix(code, level)), ()):
-                    if product_fit(code, other) != PRODUCT_FITS[level]:
-                        continue  # a closer fit: listed at that level
-                    streams.append(_bounded(self._firms[(direction, country, other)], bonus))
+        streams = [
+            _bounded(firms, self._level_bonus[level], code, PRODUCT_FITS[level])
+            for level in LEVELS
+            for country in countries
+            if (firms := self._firms.get((direction, country, level, prefix(code, level))))
+        ]
 
         def score_one(row: CounterpartRow) -> Found | None:
             candidate = counterpart_candidate(code, role, profile, row)
