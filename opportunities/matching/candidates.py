@@ -38,6 +38,7 @@ from opportunities.matching.scoring import (
     freshness,
     product_fit,
     score,
+    score_value,
     size_fit,
 )
 
@@ -178,6 +179,10 @@ class Candidates:
         self._indexes[country] = index
         return index
 
+    def forget_shortlists(self) -> None:
+        """Drop the best-N lists computed so far (the index and the loaded rows stay)."""
+        self._best.clear()
+
     def opportunities(self, code: str, volume: float | None, profile: Profile) -> list[Found]:
         """The best `keep` opportunities for a firm product, above the floor, best first."""
         key = ("opportunity", code, volume, profile.for_opportunities)
@@ -204,7 +209,12 @@ class Candidates:
             why = reasons.explain_opportunity(opening, profile.country, code, candidate)
             return Found(value, "opportunity", opening.pk, parts, why, party=opening.company_id)
 
-        return best_by_ceiling(streams, keep=self.keep, floor=self.floor, score_one=score_one)
+        def value_of(opening: Opening) -> float:
+            return score_value(opportunity_candidate(opening, code, profile, volume), self.weights)
+
+        return best_by_ceiling(
+            streams, keep=self.keep, floor=self.floor, score_one=score_one, value_of=value_of
+        )
 
     def ranked_opportunities(self, code: str, volume: float | None, profile: Profile) -> list:
         return [rank_opportunity(f) for f in self.opportunities(code, volume, profile)]
@@ -239,6 +249,14 @@ class Candidates:
             )
             return Found(value, role, row.pk, parts, why, party=row.pk)
 
+        def value_of(row: CounterpartRow) -> float:
+            return score_value(counterpart_candidate(code, role, profile, row), self.weights)
+
         return best_with_ties(
-            streams, keep=self.keep, floor=self.floor, seed=self.seed, score_one=score_one
+            streams,
+            keep=self.keep,
+            floor=self.floor,
+            seed=self.seed,
+            score_one=score_one,
+            value_of=value_of,
         )

@@ -135,6 +135,7 @@ def match_companies(company_ids, candidates: Candidates | None = None) -> int:
     if candidates is None:
         candidates = Candidates(*load_settings(), needs=needs_of(firms.values()))
     rows = [(firm.pk, found) for firm in firms.values() for found in best_matches(firm, candidates)]
+    candidates.forget_shortlists()  # shared within a chunk; a run's would fill the memory
     return store.save(list(firms), rows)
 
 

@@ -89,13 +89,15 @@ def best_by_ceiling(
     keep: int,
     floor: float,
     score_one: Callable[[Any], Found | None],
+    value_of: Callable[[Any], float] | None = None,
 ) -> list[Found]:
     """The best `keep` found items scoring at least `floor` (and above 0), best first.
 
     Each stream is sorted by ceiling, then id; an item may appear in several streams and is scored
-    once. `score_one` returns None for an item that must not match. The walk stops at the first
-    item whose ceiling is below the floor or below the worst of a full best N: if no ceiling is
-    below the item's true score, the result equals scoring every item."""
+    once. `score_one` returns None for an item that must not match; `value_of`, when given,
+    returns its score alone, cheaper, so that only those that enter are built. The walk stops at
+    the first item whose ceiling is below the floor or below the worst of a full best N: if no
+    ceiling is below the item's true score, the result equals scoring every item."""
     top: list[Kept] = []
     seen: set[int] = set()
     for entry in heapq.merge(*streams, key=_order):
@@ -105,6 +107,12 @@ def best_by_ceiling(
         if entry.pk in seen:
             continue
         seen.add(entry.pk)
+        if value_of is not None:
+            value = value_of(entry.item)
+            if value < floor or value == 0:
+                continue
+            if len(top) == keep and (value, -entry.pk) <= top[0].order:
+                continue
         found = score_one(entry.item)
         if found is None or found.score < floor or found.score == 0:
             continue
@@ -185,6 +193,7 @@ def best_with_ties(
     floor: float,
     seed: int,
     score_one: Callable[[Any], Found | None],
+    value_of: Callable[[Any], float] | None = None,
 ) -> Shortlist:
     """Every item that can enter some firm's best `keep`: all scoring above the `keep`-th best
     distinct item's score, and all tied with it; none below the floor or at 0.
@@ -198,6 +207,13 @@ def best_with_ties(
         bound = -entry.negative_ceiling
         if bound < floor or (len(scores) >= keep and bound < scores[-keep]):
             break
+        if value_of is not None:
+            value = value_of(entry.item)
+            if value < floor or value == 0 or (len(scores) >= keep and value < scores[-keep]):
+                continue
+            known = best.get(entry.pk)
+            if known is not None and value <= known.score:
+                continue
         found = score_one(entry.item)
         if found is None or found.score < floor or found.score == 0:
             continue

@@ -23,6 +23,7 @@ could enter a firm's best N.
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 COMPONENTS = ("product", "sector", "demand", "requirements", "freshness", "profile")
 
@@ -36,6 +37,15 @@ class Weights:
     freshness: float = 5
     profile: float = 5
     dismissal_penalty: float = 0.5  # factor for matches similar to a dismissed one
+
+    @cached_property
+    def vector(self) -> tuple[float, ...]:
+        """The weights in COMPONENTS order."""
+        return tuple(getattr(self, name) for name in COMPONENTS)
+
+    @cached_property
+    def total(self) -> float:
+        return sum(self.vector)
 
 
 @dataclass(frozen=True)
@@ -125,20 +135,25 @@ def freshness(age_days: float) -> float:
     return math.exp(-max(age_days, 0) / 90)
 
 
-def components(candidate: Candidate) -> dict[str, float]:
-    """Each weighted component of the score, in [0, 1]."""
+def _parts(candidate: Candidate) -> tuple[float, ...]:
+    """The components in COMPONENTS order."""
     if candidate.size_fit is None:
         demand = demand_size(candidate.demand_usd, candidate.growth_pct, candidate.unrealised_usd)
     else:
         demand = candidate.size_fit
-    return {
-        "product": product_fit(candidate.firm_code, candidate.other_code),
-        "sector": 1.0 if candidate.same_sector else 0.0,
-        "demand": demand,
-        "requirements": requirements_met(candidate),
-        "freshness": freshness(candidate.age_days),
-        "profile": candidate.completeness,
-    }
+    return (
+        product_fit(candidate.firm_code, candidate.other_code),
+        1.0 if candidate.same_sector else 0.0,
+        demand,
+        requirements_met(candidate),
+        freshness(candidate.age_days),
+        candidate.completeness,
+    )
+
+
+def components(candidate: Candidate) -> dict[str, float]:
+    """Each weighted component of the score, in [0, 1]."""
+    return dict(zip(COMPONENTS, _parts(candidate), strict=True))
 
 
 def allowed(candidate: Candidate) -> bool:
@@ -150,20 +165,41 @@ def allowed(candidate: Candidate) -> bool:
     )
 
 
-def _weighted(parts: dict[str, float], weights: Weights) -> float:
-    total = sum(getattr(weights, name) for name in COMPONENTS) or 1.0
-    return 100 * sum(getattr(weights, name) * parts[name] for name in COMPONENTS) / total
+def _weighted(parts, weights: Weights) -> float:
+    """100 * the weighted mean of the components (a dict by name, or a tuple in order)."""
+    if isinstance(parts, dict):
+        parts = tuple(parts[name] for name in COMPONENTS)
+    w = weights.vector
+    total = (
+        w[0] * parts[0]
+        + w[1] * parts[1]
+        + w[2] * parts[2]
+        + w[3] * parts[3]
+        + w[4] * parts[4]
+        + w[5] * parts[5]
+    )
+    return 100 * total / (weights.total or 1.0)
+
+
+def _value(candidate: Candidate, parts: tuple[float, ...], weights: Weights) -> float:
+    value = _weighted(parts, weights)
+    if candidate.similar_dismissed:
+        value *= weights.dismissal_penalty
+    return round(value, 2)
+
+
+def score_value(candidate: Candidate, weights: Weights) -> float:
+    """`score` without its components: the same number, cheaper, for candidates being sorted."""
+    return _value(candidate, _parts(candidate), weights) if allowed(candidate) else 0.0
 
 
 def score(candidate: Candidate, weights: Weights) -> tuple[float, dict[str, float]]:
     """The 0-100 score of a candidate and its components; 0 when a hard rule excludes it."""
-    parts = components(candidate)
+    parts = _parts(candidate)
+    named = {name: round(v, 3) for name, v in zip(COMPONENTS, parts, strict=True)}
     if not allowed(candidate):
-        return 0.0, parts
-    value = _weighted(parts, weights)
-    if candidate.similar_dismissed:
-        value *= weights.dismissal_penalty
-    return round(value, 2), {name: round(v, 3) for name, v in parts.items()}
+        return 0.0, dict(zip(COMPONENTS, parts, strict=True))
+    return _value(candidate, parts, weights), named
 
 
 def ceiling(
