@@ -95,7 +95,7 @@ def generate() -> None:
     from django.utils import timezone
 
     from companies.models import Certification, Company, CompanyProduct, Region
-    from opportunities import demo
+    from opportunities.listings import demo
     from opportunities.models import HSCode, Match, Opportunity, Sector
 
     rng, now = random.Random(5), timezone.now()
@@ -286,12 +286,12 @@ def baseline(slices: list[list[int]]) -> tuple[list[float], dict[int, set], int]
 
 def start_workers(env: dict) -> list[subprocess.Popen]:
     """Two processes on the full rematch's queues, one of its own on the rematch queue."""
+    from tradeportal.celery import worker_argv
+
     log = WORKER_LOG.open("w")
-    common = [sys.executable, "-m", "celery", "-A", "tradeportal", "worker", "--without-gossip"]
-    common += ["--without-mingle", "--loglevel", "INFO"]
     return [
         subprocess.Popen(
-            [*common, "-Q", queues, "-c", concurrency, "-n", f"{name}@%h"],
+            worker_argv(queues=queues, node=name, concurrency=concurrency),
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=log,
@@ -299,8 +299,8 @@ def start_workers(env: dict) -> list[subprocess.Popen]:
             start_new_session=True,
         )
         for name, queues, concurrency in (
-            ("bench-full", "default,matching", "2"),
-            ("bench-rematch", "rematch", "1"),
+            ("bench-full", "default,matching", 2),
+            ("bench-rematch", "rematch", 1),
         )
     ]
 

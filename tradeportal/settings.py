@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "formtools",
     "csp",
+    "tradeportal",
     "companies",
     "opportunities",
 ]
@@ -217,12 +218,15 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # a firm's own rematch (after an edit, a verification, a new opportunity) has one apart from the
 # full rematch's chunks, so that it never waits behind a nightly run (exact names win over *).
 CELERY_QUEUES_ALL = ["default", "rematch", "matching", "email"]
+# Task modules outside the autodiscovered packages (tradeportal/celery.py).
+CELERY_IMPORTS = ["tradeportal.outbox"]
 CELERY_TASK_ROUTES = {
     "opportunities.matching.tasks.rematch_company": {"queue": "rematch"},
     "opportunities.matching.tasks.rematch_company_and_counterparts": {"queue": "rematch"},
     "opportunities.matching.tasks.match_opportunity": {"queue": "rematch"},
     "opportunities.matching.tasks.*": {"queue": "matching"},
     "opportunities.notifications.tasks.*": {"queue": "email"},
+    "tradeportal.outbox.*": {"queue": "email"},
 }
 # Recovery from lost messages and dead workers (make soak shortens these).
 # A full-rematch chunk unfinished this long after its dispatch is sent again (its message was
@@ -242,7 +246,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=9, minute=0),
     },
     "outbox-sweep": {
-        "task": "opportunities.notifications.tasks.sweep_outbox",
+        "task": "tradeportal.outbox.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
     "matching-lost-chunks": {
@@ -260,7 +264,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "args": ["weekly"],
     },
     "close-expired-requests": {
-        "task": "opportunities.tasks.close_expired_requests",
+        "task": "opportunities.listings.tasks.close_expired_requests",
         "schedule": 15 * 60,
     },
 }

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opportunities import services
+from opportunities.matching import services as matching
 from opportunities.models import Opportunity
 from tradeportal.admin_reasons import ask_reason
 
@@ -28,16 +28,16 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected opportunities"), permissions=["change"])
     def publish(self, request, queryset):
-        moderated = services.moderate(opportunities=queryset.filter(kind="request"), publish=True)
+        moderated = matching.moderate(opportunities=queryset.filter(kind="request"), publish=True)
         for curated in queryset.filter(kind="curated").exclude(status="published"):
-            services.publish_curated(opportunity=curated)
+            matching.publish_curated(opportunity=curated)
             moderated += 1
         # closed, rejected or unpublished ones come back (a request past its deadline cannot)
         for opportunity in queryset.exclude(kind="curated").exclude(
             status__in=["published", "pending"]
         ):
             try:
-                services.reopen(opportunity=opportunity)
+                matching.reopen(opportunity=opportunity)
             except ValidationError:
                 continue
             moderated += 1
@@ -45,7 +45,7 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected opportunities"), permissions=["change"])
     def close(self, request, queryset):
-        count = services.close_opportunities(opportunities=queryset)
+        count = matching.close_opportunities(opportunities=queryset)
         self.message_user(request, _("%(count)s opportunities closed.") % {"count": count})
 
     @admin.action(
@@ -53,7 +53,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def unpublish(self, request, queryset):
-        count = services.close_opportunities(opportunities=queryset, unpublish=True)
+        count = matching.close_opportunities(opportunities=queryset, unpublish=True)
         self.message_user(request, _("%(count)s opportunities unpublished.") % {"count": count})
 
     @admin.action(description=_("Reject the selected buyer requests"), permissions=["change"])
@@ -61,7 +61,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         requests = queryset.filter(kind="request")
 
         def apply(reason: str) -> str:
-            count = services.moderate(opportunities=requests, publish=False, note=reason)
+            count = matching.moderate(opportunities=requests, publish=False, note=reason)
             return _("%(count)s buyer requests rejected.") % {"count": count}
 
         return ask_reason(

@@ -13,15 +13,16 @@ from rest_framework.response import Response
 
 from companies.api.permissions import CompanyScopedMixin
 from companies.models import Region
-from opportunities import services
 from opportunities.api import serializers
-from opportunities.filters import OpportunityFilter, open_opportunities
-from opportunities.forms import BuyerRequestForm
-from opportunities.hs import search_codes
+from opportunities.listings import services
+from opportunities.listings.filters import OpportunityFilter, open_opportunities
+from opportunities.listings.forms import BuyerRequestForm
 from opportunities.matching import interests
 from opportunities.matching import reasons as match_reasons
+from opportunities.matching import services as matching_services
 from opportunities.models import HSCode, Match, Opportunity, Sector, TradeDataset, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
+from opportunities.reference.hs import search_codes
 from tradeportal.api import cleaned_data
 from tradeportal.i18n import Country
 
@@ -235,7 +236,7 @@ class BuyerRequestViewSet(
     def close(self, request, company_pk=None, pk=None):
         """Close the buyer request; it stays listed with its history."""
         opportunity = self.get_object()
-        services.close_request(opportunity=opportunity)
+        matching_services.close_request(opportunity=opportunity)
         return Response(self.get_serializer(opportunity).data)
 
 

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from companies.models import Company, CompanyProduct
+from opportunities.listings.models import Opportunity
 from opportunities.matching import store
 from opportunities.matching.candidates import Candidates, Profile
+from opportunities.matching.models import Match, MatchingRun, MatchingSettings
 from opportunities.matching.ranking import Found, best_of_lists, one_card_per_party
 from opportunities.matching.scoring import Weights
 
@@ -46,8 +49,6 @@ class Firm:
 
 
 def load_settings() -> tuple[Weights, float, int]:
-    from opportunities.models import MatchingSettings
-
     s = MatchingSettings.load()
     weights = Weights(
         product=s.product_weight,
@@ -64,9 +65,6 @@ def load_settings() -> tuple[Weights, float, int]:
 def load_firms(company_ids) -> dict[int, Firm]:
     """The companies with their products, sectors, requests' requirements and dismissed headings
     (five queries)."""
-    from companies.models import Company, CompanyProduct
-    from opportunities.models import Match, Opportunity
-
     companies = Company.objects.filter(pk__in=company_ids).order_by()
     firms = {
         pk: Firm(pk, country, frozenset(certifications or ()), size)
@@ -152,8 +150,6 @@ def run_candidates(run_id: int) -> Candidates:
 
 def rematch(company_ids, kind: str) -> int:
     """Run the engine over companies in chunks and record the run for the health page."""
-    from opportunities.models import MatchingRun
-
     run = MatchingRun.objects.create(kind=kind)
     started, written, ids = time.monotonic(), 0, list(company_ids)
     candidates = None
@@ -170,8 +166,6 @@ def rematch(company_ids, kind: str) -> int:
 
 def companies_trading(hs_prefixes) -> list[int]:
     """Companies with a product in any of these HS chapters or headings."""
-    from companies.models import CompanyProduct
-
     query = Q()
     for prefix in hs_prefixes:
         query |= Q(hs_code__code__startswith=prefix[:2])
@@ -183,8 +177,6 @@ def companies_trading(hs_prefixes) -> list[int]:
 def counterparts_of(company_id: int) -> list[int]:
     """Companies of other countries trading the company's chapters the other way round: those
     whose lists it may enter (its buyers when it exports, its suppliers when it imports)."""
-    from companies.models import Company, CompanyProduct
-
     company = Company.objects.filter(pk=company_id).values_list("country", flat=True).first()
     query = Q(pk__in=[])
     for code, direction in CompanyProduct.objects.filter(company_id=company_id).values_list(

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from companies.models import Company, CompanyProduct
-from opportunities.models import Opportunity
+from opportunities.listings.models import Opportunity
 from tradeportal.i18n import Country
 
 OTHER_SIDE = {"export": "import", "import": "export"}

@@ -8,9 +8,13 @@ marks the stale ones. Elsewhere (the embedded SQLite) the ORM's bulk upserts do 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from companies.models import Company
+from opportunities.listings.models import Opportunity
 from opportunities.matching import copy_rows
 from opportunities.matching.copy_rows import COLUMNS
+from opportunities.matching.models import Match
 from opportunities.matching.ranking import Found
+from opportunities.notifications.instant import queue_match_emails
 
 FIELDS = ("kind", "score", "components", "reasons")
 
@@ -41,8 +45,6 @@ def save(company_ids: list[int], rows: list[tuple[int, Found]]) -> int:
 
     The instant emails announcing new matches are queued in the same transaction, so they commit
     or roll back with the matches."""
-    from opportunities.notifications.instant import queue_match_emails
-
     if connection.vendor == "postgresql":
         _save_postgresql(company_ids, rows)
     else:
@@ -69,8 +71,6 @@ def _save_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> N
 
 
 def _write_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
-    from opportunities.models import Match
-
     table = connection.ops.quote_name(Match._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -112,9 +112,6 @@ def _drop_orphans(cursor, table: str, company_ids: list[int]) -> None:
 
     The candidates of a full run are read once per worker: one deleted meanwhile (its own
     matches went with it) must not come back as a dangling match of another firm."""
-    from companies.models import Company
-    from opportunities.models import Opportunity
-
     for column, parents in (
         ("opportunity_id", Opportunity._meta.db_table),
         ("counterpart_id", Company._meta.db_table),
@@ -139,8 +136,6 @@ def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:
 def save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
     """The same upsert and stale marking through the ORM's bulk writes (on the embedded SQLite,
     and in bench-match's fair baseline)."""
-    from opportunities.models import Match
-
     matches = [
         Match(
             company_id=company_id,

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from companies import services as company_services
 from companies.models import Company
 from opportunities.matching import engine
+from opportunities.matching import services as matching_services
 from opportunities.models import Match
 from tests.factories import (
     CompanyFactory,
@@ -60,7 +60,7 @@ def test_a_supplier_verified_today_enters_its_buyers_lists_with_its_own_rematch(
     newcomer = CompanyFactory(region=lima, status="pending", legal_name="Viñedos Nuevos S.A.C.")
     CompanyProductFactory(company=newcomer, hs_code=grapes)
     with django_capture_on_commit_callbacks(execute=True):
-        company_services.set_verification(
+        matching_services.set_verification(
             companies=Company.objects.filter(pk=newcomer.pk), status="verified"
         )
     shown = suppliers_shown(buyers)
