@@ -425,7 +425,7 @@ def restart_postgres_under_load(services: Services, paths: list[str]) -> None:
 
 
 def start_worker(services: Services, env: dict) -> None:
-    args = worker_argv(queues="default,matching,email", node="soak", heartbeat=False)
+    args = worker_argv(queues="default,rematch,matching,email", node="soak", heartbeat=False)
     services.start("worker", args, env)
     from tradeportal.celery import app
 

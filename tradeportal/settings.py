@@ -216,11 +216,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Matching and email get queues of their own so each can be scaled (and starved) separately.
-CELERY_QUEUES_ALL = ["default", "matching", "email"]
+# Matching and email get queues of their own so each can be scaled (and starved) separately;
+# a firm's own rematch (after an edit, a verification, a new opportunity) has one apart from the
+# full rematch's chunks, so that it never waits behind a nightly run (exact names win over *).
+CELERY_QUEUES_ALL = ["default", "rematch", "matching", "email"]
 # Task modules outside the autodiscovered packages (tradeportal/celery.py).
 CELERY_IMPORTS = ["tradeportal.outbox"]
 CELERY_TASK_ROUTES = {
+    "opportunities.matching.tasks.rematch_company": {"queue": "rematch"},
+    "opportunities.matching.tasks.rematch_company_and_counterparts": {"queue": "rematch"},
+    "opportunities.matching.tasks.match_opportunity": {"queue": "rematch"},
     "opportunities.matching.tasks.*": {"queue": "matching"},
     "opportunities.notifications.tasks.*": {"queue": "email"},
     "tradeportal.outbox.*": {"queue": "email"},

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching import services as matching
@@ -25,7 +26,7 @@ class OpportunityAdmin(ChangesPublicPages, admin.ModelAdmin):
     raw_id_fields = ["hs_code", "company", "dataset", "created_by"]
     autocomplete_fields = ["market_region", "sector"]
     date_hierarchy = "created_at"
-    actions = ["publish", "reject"]
+    actions = ["publish", "reject", "close", "unpublish"]
 
     @admin.action(description=_("Publish the selected opportunities"), permissions=["change"])
     def publish(self, request, queryset):
@@ -33,7 +34,29 @@ class OpportunityAdmin(ChangesPublicPages, admin.ModelAdmin):
         for curated in queryset.filter(kind="curated").exclude(status="published"):
             matching.publish_curated(opportunity=curated)
             moderated += 1
+        # closed, rejected or unpublished ones come back (a request past its deadline cannot)
+        for opportunity in queryset.exclude(kind="curated").exclude(
+            status__in=["published", "pending"]
+        ):
+            try:
+                matching.reopen(opportunity=opportunity)
+            except ValidationError:
+                continue
+            moderated += 1
         self.message_user(request, _("%(count)s opportunities published.") % {"count": moderated})
+
+    @admin.action(description=_("Close the selected opportunities"), permissions=["change"])
+    def close(self, request, queryset):
+        count = matching.close_opportunities(opportunities=queryset)
+        self.message_user(request, _("%(count)s opportunities closed.") % {"count": count})
+
+    @admin.action(
+        description=_("Unpublish the selected opportunities (back to draft)"),
+        permissions=["change"],
+    )
+    def unpublish(self, request, queryset):
+        count = matching.close_opportunities(opportunities=queryset, unpublish=True)
+        self.message_user(request, _("%(count)s opportunities unpublished.") % {"count": count})
 
     @admin.action(description=_("Reject the selected buyer requests"), permissions=["change"])
     def reject(self, request, queryset):

@@ -19,6 +19,7 @@ from opportunities.listings.forms import BuyerRequestForm
 from opportunities.matching import interests
 from opportunities.matching import reasons as match_reasons
 from opportunities.matching import selectors as match_selectors
+from opportunities.matching import services as matching_services
 from opportunities.models import HSCode, Match, Opportunity, Sector, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
 from opportunities.reference.hs_search import search_codes
@@ -208,7 +209,7 @@ class BuyerRequestViewSet(
     def close(self, request, company_pk=None, pk=None):
         """Close the buyer request; it stays listed with its history."""
         opportunity = self.get_object()
-        services.close_request(opportunity=opportunity)
+        matching_services.close_request(opportunity=opportunity)
         return Response(self.get_serializer(opportunity).data)
 
 

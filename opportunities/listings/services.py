@@ -48,11 +48,13 @@ def save_buyer_request(
 
 @transaction.atomic
 def moderate(*, opportunities, publish: bool, note: str = "") -> int:
-    """Publish or reject buyer requests awaiting moderation; the poster is told by email."""
+    """Publish buyer requests awaiting moderation, or reject them (a published one too); the
+    poster is told by email."""
     now, count = timezone.now(), 0
-    for request in opportunities.filter(status=Opportunity.Status.PENDING).select_related(
-        "company"
-    ):
+    movable = [Opportunity.Status.PENDING]
+    if not publish:
+        movable.append(Opportunity.Status.PUBLISHED)
+    for request in opportunities.filter(status__in=movable).select_related("company"):
         request.status = Opportunity.Status.PUBLISHED if publish else Opportunity.Status.REJECTED
         request.published_at = now if publish else None
         request.moderation_note = note
@@ -84,6 +86,32 @@ def close_expired_requests() -> int:
         close_request(opportunity=opportunity, reason="deadline")
         count += 1
     return count
+
+
+@transaction.atomic
+def close_opportunities(*, opportunities, unpublish: bool = False) -> list[int]:
+    """Close published opportunities, or take them back to draft (staff); return their ids."""
+    chosen = list(opportunities.filter(status=Opportunity.Status.PUBLISHED))
+    now = timezone.now()
+    for opportunity in chosen:
+        if unpublish:
+            opportunity.status = Opportunity.Status.DRAFT
+        else:
+            opportunity.status, opportunity.closed_at = Opportunity.Status.CLOSED, now
+        opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    return [o.pk for o in chosen]
+
+
+@transaction.atomic
+def reopen(*, opportunity: Opportunity) -> Opportunity:
+    """Publish again a closed, rejected or draft opportunity (its deadline must be ahead)."""
+    if opportunity.deadline and opportunity.deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    opportunity.status = Opportunity.Status.PUBLISHED
+    opportunity.closed_at = None
+    opportunity.published_at = opportunity.published_at or timezone.now()
+    opportunity.save(update_fields=["status", "closed_at", "published_at", "updated_at"])
+    return opportunity
 
 
 @transaction.atomic

@@ -1,43 +1,46 @@
-"""What firms are matched with: open opportunities and counterpart firms, loaded in a few queries
-and indexed along the HS tree, and the best N of them for one product of a firm.
+"""What firms are matched with, indexed along the HS tree, and the best N of them for one
+product of a firm (loaded by loading.py, scored by scoring.py, ranked by ranking.py).
 
 A firm's score with a candidate is the best over its products, so its best N are among the best
 N of each of its products taken alone. Those depend only on the product and the firm's profile
-(country, sectors, certifications, dismissed headings), so they are computed once and shared by
-every firm with the same product and profile. Opportunities are visited in order of the highest
-score they could reach (`scoring.ceiling`) and the visit stops as soon as none left can beat the
-N-th found; counterpart firms of one product fit score alike, so the first N by id per fit
-level are all that can rank. Work per product is a few dozen scores, not a whole chapter.
+(country, sectors, certifications, size, dismissed headings...), so they are computed once and
+shared by every firm with the same product and profile. Candidates are visited in order of the
+highest score they could reach (`scoring.ceiling`: what the candidate itself brings, with what
+depends on the firm at its best) and the visit stops as soon as none left can beat the N-th
+found. For counterpart firms, those tied with the N-th are kept too, and each firm takes its own
+window of them (`ranking.Shortlist`), so exposure among equals spreads instead of going to the
+lowest ids. Work per product is a few dozen scores, not a whole chapter.
 """
 
-import heapq
-import json
-from dataclasses import dataclass, field
-from functools import cached_property
-from operator import attrgetter
+from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from opportunities.matching import reasons
+from opportunities.matching import loading, reasons
+from opportunities.matching.loading import CounterpartRow, Opening
+from opportunities.matching.ranking import (
+    LEVELS,
+    Bounded,
+    Found,
+    Ranked,
+    Shortlist,
+    best_by_ceiling,
+    best_with_ties,
+    prefix,
+    rank_opportunity,
+)
 from opportunities.matching.scoring import (
     PRODUCT_FITS,
     Candidate,
     Weights,
     ceiling,
     components,
+    freshness,
+    product_fit,
     score,
+    score_value,
+    size_fit,
 )
-from tradeportal.i18n import Country
-
-LEVELS = range(len(PRODUCT_FITS))  # product fit along the HS tree: same code, heading, chapter
-
-
-def prefix(code: str, level: int) -> str:
-    """What a product shares with `code` at a fit level: the code, its heading, its chapter."""
-    return code if level == 0 else code[: (4, 2)[level - 1]]
 
 
 @dataclass(frozen=True)
@@ -48,101 +51,68 @@ class Profile:
     sectors: frozenset[int] = frozenset()
     certifications: frozenset[str] = frozenset()
     dismissed: frozenset[str] = frozenset()  # headings the firm marked as not relevant
+    size: str = ""
+    required: frozenset[str] = frozenset()  # certifications its own open requests require
+
+    @property
+    def for_opportunities(self) -> tuple:
+        """The part opportunities' scores depend on (size and requirements do not count)."""
+        return (self.country, self.sectors, self.certifications, self.dismissed)
 
 
-@dataclass(eq=False)
-class Opening:
-    """An open opportunity, as the engine reads it."""
-
-    pk: int
-    kind: str
-    code: str
-    market: str
-    region: str
-    sector_id: int | None
-    value: float | None
-    world: float | None
-    partner: float | None
-    growth: float | None
-    unrealised: float | None
-    year: int | None
-    months: tuple[int, ...]  # of the last year, when the figures cover only part of it
-    demo: bool  # synthetic figures: every reason quoting them says so
-    required: frozenset[str]
-    age_days: float
-    buyer: str
-    verified: bool
+IndexKey = tuple  # (level, HS prefix) or (level, HS prefix, sector id)
 
 
-@dataclass(eq=False)
-class Found:
-    """One scored candidate, ready to be stored for any firm it was found for."""
-
-    score: float
-    kind: str  # Match.Kind: opportunity, buyer or supplier
-    target: int  # the opportunity's or the counterpart's id
-    components: dict = field(repr=False)
-    reasons: list = field(repr=False)
-
-    def __post_init__(self):
-        self.is_opportunity = self.kind == "opportunity"
-        self.key = (self.is_opportunity, self.target)  # one match per company and key
-        self.rank = (-self.score, not self.is_opportunity, self.target)  # best first, no ties
-
-    @cached_property
-    def copy_line(self) -> str:
-        """The row after the company id, in PostgreSQL COPY text format (computed once)."""
-        target, null = str(self.target), r"\N"
-        return "\t".join(
-            (
-                self.kind,
-                target if self.is_opportunity else null,
-                null if self.is_opportunity else target,
-                repr(self.score),
-                _copy_text(json.dumps(self.components, separators=(",", ":"))),
-                _copy_text(json.dumps(self.reasons, ensure_ascii=False, separators=(",", ":"))),
-            )
-        )
+def _bounded(firms: list[tuple[float, CounterpartRow]], bonus: float, code: str, fit: float):
+    """Counterpart firms sorted by what they bring, as a stream by ceiling at one fit level with
+    `code` (those of a closer fit come through the closer level's stream)."""
+    for own, row in firms:
+        if product_fit(code, row.code) == fit:
+            yield Bounded(-(own + bonus), row.pk, row)
 
 
-RANK = attrgetter("rank")
-
-# The firm's country and status are checked by a subquery per product row, which PostgreSQL
-# never turns into a join: each code's products are read in id order and the read stops at the
-# limit, whatever the planner believes of the companies table.
-FIRST_COUNTERPARTS = """
-SELECT w.direction, w.country, h.code, c.id, c.legal_name, c.trade_name
-FROM unnest(%s::text[], %s::text[], %s::text[]) AS w(direction, pattern, country)
-JOIN {codes} h ON h.code LIKE w.pattern
-CROSS JOIN LATERAL (
-    SELECT p.company_id FROM {products} p
-    WHERE p.direction = w.direction AND p.hs_code_id = h.code AND (
-        SELECT c.country = w.country AND c.status = %s FROM {companies} c WHERE c.id = p.company_id
+def opportunity_candidate(
+    opening: Opening, code: str, profile: Profile, volume: float | None = None
+) -> Candidate:
+    """A firm's product with an open opportunity."""
+    volume_fits = None
+    if volume is not None and opening.kind == "request" and opening.value:
+        volume_fits = volume >= opening.value
+    return Candidate(
+        firm_code=code,
+        other_code=opening.code,
+        firm_country=profile.country,
+        market_country=opening.market,
+        same_sector=opening.sector_id in profile.sectors,
+        demand_usd=opening.value or None,
+        growth_pct=opening.growth,
+        unrealised_usd=opening.unrealised if opening.kind == "demand" else None,
+        required_certifications=opening.required,
+        firm_certifications=profile.certifications,
+        volume_fits=volume_fits,
+        age_days=opening.age_days,
+        verified=opening.verified,
+        similar_dismissed=opening.code[:4] in profile.dismissed,
+        completeness=opening.completeness,
     )
-    ORDER BY p.company_id
-    LIMIT %s
-) f
-JOIN {companies} c ON c.id = f.company_id
-"""
 
 
-def _copy_text(value: str) -> str:
-    # JSON escapes control characters itself; COPY then reads a backslash as an escape
-    return value.replace("\\", "\\\\")
-
-
-def _chapters_filter(chapters, **also) -> Q:
-    query = Q(pk__in=[])
-    for chapter in sorted(chapters):
-        query |= Q(hs_code__code__startswith=chapter, **also)
-    return query
-
-
-OTHER_SIDE = {"export": "import", "import": "export"}
-
-
-def _number(value) -> float | None:
-    return float(value) if value is not None else None
+def counterpart_candidate(code: str, role: str, profile: Profile, row: CounterpartRow) -> Candidate:
+    """A firm's product with a counterpart firm; role "buyer": the counterpart buys."""
+    buys = role == "buyer"
+    return Candidate(
+        firm_code=code,
+        other_code=row.code,
+        firm_country=profile.country,
+        market_country=row.country,
+        same_sector=bool(profile.sectors & row.sectors),
+        required_certifications=row.required if buys else profile.required,
+        firm_certifications=profile.certifications if buys else row.certifications,
+        age_days=row.activity_days,
+        similar_dismissed=row.code[:4] in profile.dismissed,
+        size_fit=size_fit(profile.size, row.size) if buys else size_fit(row.size, profile.size),
+        completeness=row.completeness,
+    )
 
 
 class Candidates:
@@ -156,228 +126,66 @@ class Candidates:
         self.weights, self.floor, self.keep = weights, floor, keep
         self.needs = needs
         self.now = timezone.now()
-        self.openings = self._load_openings()
-        self._indexes: dict[str, dict] = {}
-        self._firms = self._load_counterparts()
+        # ties among counterpart firms rotate with each day's run (stable within the day)
+        self.seed = self.now.date().toordinal()
+        self.openings = loading.openings(needs, self.now)
+        self._indexes: dict[str, dict[IndexKey, list[Bounded]]] = {}
+        self._load_counterparts()
         self._best: dict[tuple, list[Found]] = {}
 
-    # Loading -------------------------------------------------------------------------------
-
-    def _load_openings(self) -> list[Opening]:
-        from opportunities.listings.models import Opportunity
-
-        queryset = (
-            Opportunity.objects.open()
-            .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__status="verified"))
-            .order_by()
-        )
-        if self.needs is not None:
-            exported = {
-                chapter for direction, chapter, _country in self.needs if direction == "export"
-            }
-            queryset = queryset.filter(_chapters_filter(exported))
-        rows = queryset.values_list(
-            "pk",
-            "kind",
-            "hs_code_id",
-            "market_country",
-            "market_region__name",
-            "sector_id",
-            "value_usd",
-            "imports_world_usd",
-            "imports_partner_usd",
-            "growth_pct",
-            "unrealised_usd",
-            "period_end",
-            "period_months",
-            "is_demo",
-            "required_certifications",
-            "published_at",
-            "company__legal_name",
-            "company__trade_name",
-            "company__status",
-        )
-        return [
-            Opening(
-                pk=pk,
-                kind=kind,
-                code=code,
-                market=market,
-                region=region or "",
-                sector_id=sector_id,
-                value=_number(value),
-                world=_number(world),
-                partner=_number(partner),
-                growth=growth,
-                unrealised=_number(unrealised),
-                year=year,
-                months=tuple(months or ()),
-                demo=demo,
-                required=frozenset(required or ()),
-                age_days=(self.now - published).days if published else 0,
-                buyer=trade or legal or "",
-                verified=kind != "request" or status == "verified",
+    def _load_counterparts(self) -> None:
+        """Verified firms by (direction, country, HS code), best first by what they bring
+        themselves (recent activity, a complete profile), so that a walk by ceiling can stop."""
+        w = self.weights
+        # (direction, country, level, HS prefix) -> firms listed under a code with that prefix
+        self._firms: dict[tuple[str, str, int, str], list[tuple[float, CounterpartRow]]] = {}
+        for row in loading.counterparts(self.needs, self.now):
+            own = ceiling(
+                {"freshness": freshness(row.activity_days), "profile": row.completeness},
+                w,
+                product=0.0,
+                sector=True,
+                demand=1.0,
             )
-            for (
-                pk,
-                kind,
-                code,
-                market,
-                region,
-                sector_id,
-                value,
-                world,
-                partner,
-                growth,
-                unrealised,
-                year,
-                months,
-                demo,
-                required,
-                published,
-                legal,
-                trade,
-                status,
-            ) in rows
-        ]
-
-    def _load_counterparts(self) -> dict[tuple, list[tuple[int, str]]]:
-        """Verified firms by (direction, country, HS code): the first keep + 1 by id of each.
-
-        Firms with the same product fit score alike, ties go to the lower id, so no firm past the
-        first keep + 1 (one may be the firm asking) of a code can rank in anyone's best N."""
-        if connection.vendor == "postgresql":
-            rows = self._first_counterparts_postgresql()
-        else:
-            rows = self._first_counterparts()
-        firms: dict[tuple, list[tuple[int, str]]] = {}
-        self._codes: dict[tuple, set[str]] = {}  # (direction, country, level, prefix) -> codes
-        for direction, country, code, pk, legal, trade in rows:
-            firms.setdefault((direction, country, code), []).append((pk, trade or legal))
             for level in LEVELS:
-                key = (direction, country, level, prefix(code, level))
-                self._codes.setdefault(key, set()).add(code)
-        for listed in firms.values():
-            listed.sort()
-        self._countries = {country for _direction, country, _code in firms}
-        return firms
+                key = (row.direction, row.country, level, prefix(row.code, level))
+                self._firms.setdefault(key, []).append((own, row))
+        for firms in self._firms.values():
+            firms.sort(key=lambda pair: (-pair[0], pair[1].pk))
+        self._countries = {country for _direction, country, _level, _prefix in self._firms}
+        # the ceiling is linear in the product fit: what each fit level adds to a firm's own
+        total = sum(getattr(w, name) for name in ("product", "sector", "demand", "requirements"))
+        total += w.freshness + w.profile
+        factor = 100 * max(1.0, w.dismissal_penalty) / (total or 1.0)
+        self._level_bonus = [factor * w.product * fit for fit in PRODUCT_FITS]
 
-    def _first_counterparts(self):
-        from companies.models import Company, CompanyProduct
-
-        queryset = CompanyProduct.objects.filter(company__status=Company.Status.VERIFIED)
-        if self.needs is not None:
-            wanted = Q(pk__in=[])
-            for direction, chapter, country in self._counterparts_wanted():
-                wanted |= _chapters_filter([chapter], direction=direction, company__country=country)
-            queryset = queryset.filter(wanted)
-        return (
-            queryset.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("direction"), F("company__country"), F("hs_code_id")],
-                    order_by=F("company_id").asc(),
-                )
-            )
-            .filter(rank__lte=self.keep + 1)
-            .values_list(
-                "direction",
-                "company__country",
-                "hs_code_id",
-                "company_id",
-                "company__legal_name",
-                "company__trade_name",
-            )
-        )
-
-    def _first_counterparts_postgresql(self):
-        """The same rows, each code's first firms read from an index: a few rows per code, where
-        numbering every product of a popular chapter costs a sort of tens of thousands."""
-        from companies.models import Company, CompanyProduct
-        from opportunities.reference.models import HSCode
-
-        sql = FIRST_COUNTERPARTS.format(
-            codes=HSCode._meta.db_table,
-            products=CompanyProduct._meta.db_table,
-            companies=Company._meta.db_table,
-        )
-        wanted = self._counterparts_wanted()
-        with transaction.atomic(), connection.cursor() as cursor:
-            # compiling this query costs ten times more than running it
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(
-                sql,
-                [
-                    [direction for direction, _chapter, _country in wanted],
-                    [f"{chapter}%" for _direction, chapter, _country in wanted],
-                    [country for _direction, _chapter, country in wanted],
-                    Company.Status.VERIFIED,
-                    self.keep + 1,
-                ],
-            )
-            return cursor.fetchall()
-
-    def _counterparts_wanted(self) -> list[tuple[str, str, str]]:
-        """(direction, HS chapter or "" for all, country) of the counterpart firms to load."""
-        if self.needs is None:
-            return [(d, "", c) for d in OTHER_SIDE for c in Country.values]
-        return sorted(
-            {
-                (OTHER_SIDE[direction], chapter, other)
-                for direction, chapter, country in self.needs
-                for other in Country.values
-                if other != country
-            }
-        )
-
-    def _index(self, country: str) -> dict[tuple, list[tuple]]:
+    def _index(self, country: str) -> dict[IndexKey, list[Bounded]]:
         """Opportunities outside `country` by (level, HS prefix[, sector]), best ceiling first."""
         if country in self._indexes:
             return self._indexes[country]
-        index: dict[tuple, list[tuple]] = {}
+        index: dict[IndexKey, list[Bounded]] = {}
         for opening in self.openings:
             if opening.market == country:
                 continue  # a firm never matches demand in its own country
-            parts = components(self._candidate(opening, opening.code, Profile(country)))
+            parts = components(opportunity_candidate(opening, opening.code, Profile(country)))
             for level in LEVELS:
                 shared = prefix(opening.code, level)
                 for sector in (False, True) if opening.sector_id is not None else (False,):
                     key = (level, shared, opening.sector_id) if sector else (level, shared)
                     bound = ceiling(parts, self.weights, product=PRODUCT_FITS[level], sector=sector)
-                    index.setdefault(key, []).append((-bound, opening.pk, level, sector, opening))
+                    index.setdefault(key, []).append(Bounded(-bound, opening.pk, opening))
         for listed in index.values():
-            listed.sort(key=lambda item: item[:2])
+            listed.sort(key=lambda entry: entry.order)
         self._indexes[country] = index
         return index
 
-    # Scoring -------------------------------------------------------------------------------
-
-    def _candidate(
-        self, opening: Opening, code: str, profile: Profile, volume: float | None = None
-    ) -> Candidate:
-        volume_fits = None
-        if volume is not None and opening.kind == "request" and opening.value:
-            volume_fits = volume >= opening.value
-        return Candidate(
-            firm_code=code,
-            other_code=opening.code,
-            firm_country=profile.country,
-            market_country=opening.market,
-            same_sector=opening.sector_id in profile.sectors,
-            demand_usd=opening.value or None,
-            growth_pct=opening.growth,
-            unrealised_usd=opening.unrealised if opening.kind == "demand" else None,
-            required_certifications=opening.required,
-            firm_certifications=profile.certifications,
-            volume_fits=volume_fits,
-            age_days=opening.age_days,
-            verified=opening.verified,
-            similar_dismissed=opening.code[:4] in profile.dismissed,
-        )
+    def forget_shortlists(self) -> None:
+        """Drop the best-N lists computed so far (the index and the loaded rows stay)."""
+        self._best.clear()
 
     def opportunities(self, code: str, volume: float | None, profile: Profile) -> list[Found]:
         """The best `keep` opportunities for a firm product, above the floor, best first."""
-        key = ("opportunity", code, volume, profile)
+        key = ("opportunity", code, volume, profile.for_opportunities)
         if key not in self._best:
             self._best[key] = self._best_opportunities(code, volume, profile)
         return self._best[key]
@@ -392,93 +200,63 @@ class Candidates:
                 *((level, prefix(code, level), sector) for sector in profile.sectors),
             )
         ]
-        top: list[tuple] = []  # min-heap of (score, -id, ...): the worst kept on top
-        seen: set[int] = set()
-        for negative_bound, pk, _level, _sector, opening in heapq.merge(
-            *streams, key=lambda item: item[:2]
-        ):
-            bound = -negative_bound
-            if bound < self.floor or (len(top) == self.keep and bound < top[0][0]):
-                break  # nothing left can enter the best `keep`
-            if pk in seen:
-                continue
-            seen.add(pk)
-            candidate = self._candidate(opening, code, profile, volume)
-            value, parts = score(candidate, self.weights)
-            if value < self.floor or value == 0:
-                continue
-            item = (value, -pk, parts, opening, candidate)
-            if len(top) < self.keep:
-                heapq.heappush(top, item)
-            elif item[:2] > top[0][:2]:
-                heapq.heapreplace(top, item)
-        top.sort(key=lambda item: item[:2], reverse=True)
-        return [
-            Found(
-                value,
-                "opportunity",
-                opening.pk,
-                parts,
-                reasons.explain_opportunity(opening, profile.country, code, candidate),
-            )
-            for value, _pk, parts, opening, candidate in top
-        ]
 
-    def counterparts(self, code: str, role: str, profile: Profile) -> list[Found]:
-        """The best keep + 1 counterpart firms for a firm product (one may be the firm itself).
+        def score_one(opening: Opening) -> Found | None:
+            candidate = opportunity_candidate(opening, code, profile, volume)
+            value, parts = score(candidate, self.weights)
+            if value == 0:
+                return None
+            why = reasons.explain_opportunity(opening, profile.country, code, candidate)
+            return Found(value, "opportunity", opening.pk, parts, why, party=opening.company_id)
+
+        def value_of(opening: Opening) -> float:
+            return score_value(opportunity_candidate(opening, code, profile, volume), self.weights)
+
+        return best_by_ceiling(
+            streams, keep=self.keep, floor=self.floor, score_one=score_one, value_of=value_of
+        )
+
+    def ranked_opportunities(self, code: str, volume: float | None, profile: Profile) -> list:
+        return [rank_opportunity(f) for f in self.opportunities(code, volume, profile)]
+
+    def counterparts(self, code: str, role: str, profile: Profile, *, firm: int) -> list[Ranked]:
+        """The best `keep` counterpart firms for a product of `firm`, ranked for it.
 
         role "buyer": firms importing what the firm exports; "supplier": the other way round."""
         key = (role, code, profile)
         if key not in self._best:
-            self._best[key] = self._best_counterparts(code, role, profile)
-        return self._best[key]
+            self._best[key] = self._shortlist(code, role, profile)
+        return self._best[key].for_firm(firm, self.seed, self.keep)
 
-    def _best_counterparts(self, code: str, role: str, profile: Profile) -> list[Found]:
+    def _shortlist(self, code: str, role: str, profile: Profile) -> Shortlist:
         direction = "import" if role == "buyer" else "export"
         countries = sorted(self._countries - {profile.country})
-        found: dict[int, Found] = {}
-        done: set[str] = set()
-        for level in LEVELS:
-            shared = prefix(code, level)
-            codes = sorted(
-                {
-                    other
-                    for country in countries
-                    for other in self._codes.get((direction, country, level, shared), ())
-                }
-                - done
+        streams = [
+            _bounded(firms, self._level_bonus[level], code, PRODUCT_FITS[level])
+            for level in LEVELS
+            for country in countries
+            if (firms := self._firms.get((direction, country, level, prefix(code, level))))
+        ]
+
+        def score_one(row: CounterpartRow) -> Found | None:
+            candidate = counterpart_candidate(code, role, profile, row)
+            value, parts = score(candidate, self.weights)
+            if value == 0:
+                return None
+            parts["other_code"] = row.code
+            why = reasons.explain_counterpart(
+                row.name, row.country, row.code, role, code, candidate
             )
-            done.update(codes)
-            rows = heapq.merge(
-                *(
-                    [(pk, name, other, country) for pk, name in self._firms[key]]
-                    for country in countries
-                    for other in codes
-                    if (key := (direction, country, other)) in self._firms
-                )
-            )
-            undismissed: set[int] = set()
-            for pk, name, other, country in rows:
-                if len(undismissed) > self.keep:
-                    break  # keep + 1 firms at this fit outrank every later one
-                candidate = Candidate(
-                    firm_code=code,
-                    other_code=other,
-                    firm_country=profile.country,
-                    market_country=country,
-                    similar_dismissed=other[:4] in profile.dismissed,
-                )
-                if not candidate.similar_dismissed:
-                    undismissed.add(pk)
-                value, parts = score(candidate, self.weights)
-                if value < self.floor or value == 0 or (pk in found and value <= found[pk].score):
-                    continue
-                parts["other_code"] = other
-                found[pk] = Found(
-                    value,
-                    role,
-                    pk,
-                    parts,
-                    reasons.explain_counterpart(name, country, other, role, code),
-                )
-        return sorted(found.values(), key=RANK)[: self.keep + 1]
+            return Found(value, role, row.pk, parts, why, party=row.pk)
+
+        def value_of(row: CounterpartRow) -> float:
+            return score_value(counterpart_candidate(code, role, profile, row), self.weights)
+
+        return best_with_ties(
+            streams,
+            keep=self.keep,
+            floor=self.floor,
+            seed=self.seed,
+            score_one=score_one,
+            value_of=value_of,
+        )

@@ -3,7 +3,6 @@ one's best matches above the floor from the candidates (candidates.py, scored by
 stores them in bulk (store.py), marking the matches that no longer hold as stale (never deleting
 them, so dismissed and interested marks survive a rematch)."""
 
-import heapq
 import time
 from dataclasses import dataclass, field
 
@@ -11,9 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from companies.models import Company, CompanyProduct
+from opportunities.listings.models import Opportunity
 from opportunities.matching import store
-from opportunities.matching.candidates import RANK, Candidates, Found, Profile
+from opportunities.matching.candidates import Candidates, Profile
 from opportunities.matching.models import Match, MatchingRun, MatchingSettings
+from opportunities.matching.ranking import Found, best_of_lists, one_card_per_party
 from opportunities.matching.scoring import Weights
 
 CHUNK = 5000  # companies per task of a full rematch: few, large units of work
@@ -24,7 +25,9 @@ class Firm:
     pk: int
     country: str
     certifications: frozenset[str]
+    size: str = ""
     sectors: set[int] = field(default_factory=set)
+    required: set[str] = field(default_factory=set)  # by its open buyer requests
     exports: dict[str, float | None] = field(default_factory=dict)  # HS code -> yearly volume
     imports: dict[str, float | None] = field(default_factory=dict)
     dismissed_headings: set[str] = field(default_factory=set)
@@ -39,6 +42,8 @@ class Firm:
                 frozenset(self.sectors),
                 self.certifications,
                 frozenset(h for h in self.dismissed_headings if h[:2] == chapter),
+                self.size,
+                frozenset(self.required),
             )
         return self.profiles[chapter]
 
@@ -46,26 +51,33 @@ class Firm:
 def load_settings() -> tuple[Weights, float, int]:
     s = MatchingSettings.load()
     weights = Weights(
-        s.product_weight,
-        s.direction_weight,
-        s.sector_weight,
-        s.demand_weight,
-        s.requirements_weight,
-        s.freshness_weight,
-        s.verified_weight,
-        s.dismissal_penalty,
+        product=s.product_weight,
+        sector=s.sector_weight,
+        demand=s.demand_weight,
+        requirements=s.requirements_weight,
+        freshness=s.freshness_weight,
+        profile=s.profile_weight,
+        dismissal_penalty=s.dismissal_penalty,
     )
     return weights, s.floor_score, s.max_matches_per_company
 
 
 def load_firms(company_ids) -> dict[int, Firm]:
-    """The companies with their products, sectors and dismissed headings (four queries)."""
-
+    """The companies with their products, sectors, requests' requirements and dismissed headings
+    (five queries)."""
     companies = Company.objects.filter(pk__in=company_ids).order_by()
     firms = {
-        pk: Firm(pk, country, frozenset(certifications or ()))
-        for pk, country, certifications in companies.values_list("pk", "country", "certifications")
+        pk: Firm(pk, country, frozenset(certifications or ()), size)
+        for pk, country, certifications, size in companies.values_list(
+            "pk", "country", "certifications", "size"
+        )
     }
+    for company_id, required in (
+        Opportunity.objects.open()
+        .filter(kind=Opportunity.Kind.REQUEST, company_id__in=firms)
+        .values_list("company_id", "required_certifications")
+    ):
+        firms[company_id].required.update(required or ())
     for company_id, sector_id in Company.sectors.through.objects.filter(
         company_id__in=firms
     ).values_list("company_id", "sector_id"):
@@ -87,22 +99,20 @@ def load_firms(company_ids) -> dict[int, Firm]:
 def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
     """The firm's best matches above the floor: opportunities and counterparts, best first.
 
-    Each product's list is best first, so merging them yields a candidate first through the
-    firm's product that scores it highest; the merge stops at `keep`."""
+    Each product's list is ranked for the firm, best first, so merging them yields a candidate
+    first through the firm's product that scores it highest; the merge stops at `keep`, then a
+    buyer and its requests share one card."""
     lists = [
-        *(candidates.opportunities(c, v, firm.profile(c)) for c, v in firm.exports.items()),
-        *(candidates.counterparts(c, "buyer", firm.profile(c)) for c in firm.exports),
-        *(candidates.counterparts(c, "supplier", firm.profile(c)) for c in firm.imports),
+        *(candidates.ranked_opportunities(c, v, firm.profile(c)) for c, v in firm.exports.items()),
+        *(candidates.counterparts(c, "buyer", firm.profile(c), firm=firm.pk) for c in firm.exports),
+        *(
+            candidates.counterparts(c, "supplier", firm.profile(c), firm=firm.pk)
+            for c in firm.imports
+        ),
     ]
-    chosen: list[Found] = []
-    seen = {(False, firm.pk)}  # never its own counterpart
-    for found in heapq.merge(*lists, key=RANK):
-        if found.key not in seen:
-            seen.add(found.key)
-            chosen.append(found)
-            if len(chosen) == candidates.keep:
-                break
-    return chosen
+    # never its own counterpart; a buyer and its request on one card
+    chosen = best_of_lists(lists, keep=candidates.keep, exclude=[(False, firm.pk)])
+    return one_card_per_party(chosen)
 
 
 def needs_of(firms) -> set[tuple[str, str, str]]:
@@ -123,6 +133,7 @@ def match_companies(company_ids, candidates: Candidates | None = None) -> int:
     if candidates is None:
         candidates = Candidates(*load_settings(), needs=needs_of(firms.values()))
     rows = [(firm.pk, found) for firm in firms.values() for found in best_matches(firm, candidates)]
+    candidates.forget_shortlists()  # shared within a chunk; a run's would fill the memory
     return store.save(list(firms), rows)
 
 
@@ -139,7 +150,6 @@ def run_candidates(run_id: int) -> Candidates:
 
 def rematch(company_ids, kind: str) -> int:
     """Run the engine over companies in chunks and record the run for the health page."""
-
     run = MatchingRun.objects.create(kind=kind)
     started, written, ids = time.monotonic(), 0, list(company_ids)
     candidates = None
@@ -156,10 +166,27 @@ def rematch(company_ids, kind: str) -> int:
 
 def companies_trading(hs_prefixes) -> list[int]:
     """Companies with a product in any of these HS chapters or headings."""
-
     query = Q()
     for prefix in hs_prefixes:
         query |= Q(hs_code__code__startswith=prefix[:2])
     return list(
         CompanyProduct.objects.filter(query).values_list("company_id", flat=True).distinct()
+    )
+
+
+def counterparts_of(company_id: int) -> list[int]:
+    """Companies of other countries trading the company's chapters the other way round: those
+    whose lists it may enter (its buyers when it exports, its suppliers when it imports)."""
+    company = Company.objects.filter(pk=company_id).values_list("country", flat=True).first()
+    query = Q(pk__in=[])
+    for code, direction in CompanyProduct.objects.filter(company_id=company_id).values_list(
+        "hs_code_id", "direction"
+    ):
+        other = "import" if direction == "export" else "export"
+        query |= Q(hs_code__code__startswith=code[:2], direction=other)
+    return list(
+        CompanyProduct.objects.filter(query)
+        .exclude(company__country=company)
+        .values_list("company_id", flat=True)
+        .distinct()
     )

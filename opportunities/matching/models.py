@@ -2,19 +2,41 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class MatchingSettings(models.Model):
-    """Weights of the score components, edited by staff (a single row)."""
+    """Weights of the score components, edited by staff (a single row).
 
-    product_weight = models.FloatField(_("product fit"), default=35)
-    direction_weight = models.FloatField(_("direction and country"), default=15)
-    sector_weight = models.FloatField(_("sector fit"), default=10)
-    demand_weight = models.FloatField(_("size and growth of the demand"), default=15)
-    requirements_weight = models.FloatField(_("requirements met"), default=10)
-    freshness_weight = models.FloatField(_("freshness"), default=5)
-    verified_weight = models.FloatField(_("verified status"), default=10)
+    The hard rules (never the firm's own country, never an unverified party) are filters, not
+    weights: each weight here changes some ranking."""
+
+    product_weight = models.FloatField(_("product fit"), default=40)
+    sector_weight = models.FloatField(
+        _("sector fit"),
+        default=15,
+        help_text=_("The opportunity is in one of the firm's sectors, or both firms share one."),
+    )
+    demand_weight = models.FloatField(
+        _("size: of the demand, or how the two firms' sizes fit"), default=20
+    )
+    requirements_weight = models.FloatField(
+        _("requirements met"),
+        default=15,
+        help_text=_("Certifications required by the request or by the buyer's requests, volume."),
+    )
+    freshness_weight = models.FloatField(
+        _("freshness"),
+        default=5,
+        help_text=_("How recent the opportunity is, or the counterpart's last activity."),
+    )
+    profile_weight = models.FloatField(
+        _("profile completeness"),
+        default=5,
+        help_text=_("How complete the opportunity's or the counterpart firm's profile is."),
+    )
     floor_score = models.FloatField(_("floor score"), default=20)
     # One dashboard page: storage and the nightly writes stay bounded at any scale.
     max_matches_per_company = models.PositiveIntegerField(
@@ -38,6 +60,22 @@ class MatchingSettings(models.Model):
     def load(cls) -> "MatchingSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class MatchQuerySet(models.QuerySet):
+    def live(self):
+        """The matches a firm is shown: not stale, and their opportunity still open (published,
+        its deadline not passed) or their counterpart still verified, read from the target itself
+        so that a request closed, rejected or expired, an opportunity closed or unpublished, or a
+        firm suspended leaves every list at its commit, without waiting for a rematch."""
+        now = timezone.now()
+        return self.filter(
+            Q(opportunity__isnull=True)
+            | Q(opportunity__status="published")
+            & (Q(opportunity__deadline__isnull=True) | Q(opportunity__deadline__gte=now)),
+            Q(counterpart__isnull=True) | Q(counterpart__status="verified"),
+            is_stale=False,
+        )
 
 
 class Match(models.Model):
@@ -96,6 +134,8 @@ class Match(models.Model):
     is_stale = models.BooleanField(_("stale"), default=False)
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score"]

@@ -58,16 +58,22 @@ def explain_opportunity(opening, partner: str, firm_code: str, candidate) -> lis
 
 
 def explain_counterpart(
-    name: str, country: str, code: str, role: str, firm_code: str
+    name: str, country: str, code: str, role: str, firm_code: str, candidate=None
 ) -> list[dict]:
-    """Why a counterpart firm fits: what it trades, and how close that is to the firm's product."""
-    return [
+    """Why a counterpart firm fits: what it trades, how close that is to the firm's product, and
+    for a buyer, the certifications its requests require that the firm holds or lacks."""
+    reasons = [
         {
             "key": "counterpart",
             "params": {"company": name, "country": country, "code": code, "role": role},
         },
         {"key": "product", "params": {"level": level(firm_code, code), "firm_code": firm_code}},
     ]
+    if role == "buyer" and candidate is not None and candidate.required_certifications:
+        required, held = candidate.required_certifications, candidate.firm_certifications
+        met, missing = sorted(required & held), sorted(required - held)
+        reasons.append({"key": "certifications", "params": {"met": met, "missing": missing}})
+    return reasons
 
 
 def level(firm_code: str, other_code: str) -> str:

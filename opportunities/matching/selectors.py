@@ -7,9 +7,11 @@ from opportunities.matching.models import Match
 
 
 def company_matches(company):
-    """The company's current matches, best first, with what their cards and reasons show."""
+    """The company's live matches (their opportunity still open, their counterpart still
+    verified), best first, with what their cards and reasons show."""
     return (
-        Match.objects.filter(company=company, is_stale=False)
+        Match.objects.live()
+        .filter(company=company)
         .select_related(
             "opportunity__hs_code",
             "opportunity__sector",

@@ -5,12 +5,14 @@ which knows nothing of matching, and schedules the rematch once the transaction 
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from companies import services as company_services
 from companies.models import Company, CompanyProduct
 from opportunities.listings import services as listing_services
 from opportunities.listings.models import Opportunity
 from opportunities.matching import tasks
+from opportunities.matching.models import Match
 from opportunities.trade.importing import import_trade_file as import_trade_rows
 from opportunities.trade.models import TradeDataset
 
@@ -72,8 +74,10 @@ def set_verification(*, companies, status: str, reason: str = "") -> int:
     """Verify or reject companies (staff), then rematch each of them."""
     changed = list(companies.values_list("pk", flat=True))
     count = company_services.set_verification(companies=companies, status=status, reason=reason)
+    # a newly verified firm enters its counterparts' lists too, not only its own
+    task = tasks.rematch_company_and_counterparts if status == "verified" else tasks.rematch_company
     for company_id in changed:
-        transaction.on_commit(lambda pk=company_id: tasks.rematch_company.delay(pk))
+        transaction.on_commit(lambda pk=company_id: task.delay(pk))
     return count
 
 
@@ -91,10 +95,63 @@ def moderate(*, opportunities, publish: bool, note: str = "") -> int:
     pending = list(
         opportunities.filter(status=Opportunity.Status.PENDING).values_list("pk", flat=True)
     )
+    published = (
+        []
+        if publish
+        else list(
+            opportunities.filter(status=Opportunity.Status.PUBLISHED).values_list("pk", flat=True)
+        )
+    )
     count = listing_services.moderate(opportunities=opportunities, publish=publish, note=note)
-    for opportunity_id in pending:
-        match_opportunity_on_commit(opportunity_id)
+    if publish:
+        for opportunity_id in pending:
+            match_opportunity_on_commit(opportunity_id)
+    else:
+        withdraw_matches([*pending, *published])
     return count
+
+
+@transaction.atomic
+def close_request(*, opportunity: Opportunity, reason: str = "closed") -> None:
+    """Close a buyer request; it leaves every match list at once."""
+    listing_services.close_request(opportunity=opportunity, reason=reason)
+    withdraw_matches([opportunity.pk])
+
+
+def close_expired_requests() -> int:
+    """Close every buyer request past its deadline and withdraw its matches (beat)."""
+    expired = Opportunity.objects.filter(
+        kind=Opportunity.Kind.REQUEST, status="published", deadline__lt=timezone.now()
+    )
+    count = 0
+    for opportunity in expired.select_related("company"):
+        close_request(opportunity=opportunity, reason="deadline")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def close_opportunities(*, opportunities, unpublish: bool = False) -> int:
+    """Close or unpublish opportunities (staff); they leave every match list at once."""
+    closed = listing_services.close_opportunities(opportunities=opportunities, unpublish=unpublish)
+    withdraw_matches(closed)
+    return len(closed)
+
+
+@transaction.atomic
+def reopen(*, opportunity: Opportunity) -> Opportunity:
+    """Publish again a closed, rejected or draft opportunity; it is matched again on commit."""
+    opportunity = listing_services.reopen(opportunity=opportunity)
+    match_opportunity_on_commit(opportunity.pk)
+    return opportunity
+
+
+def withdraw_matches(opportunity_ids: list[int]) -> None:
+    """Mark stale the matches of opportunities no longer open. The lists already hide them (they
+    read the opportunity's status); marked, they also leave counts and the next rematch's diff."""
+    Match.objects.filter(opportunity_id__in=opportunity_ids, is_stale=False).update(
+        is_stale=True, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from companies.models import Company
 from opportunities.listings.models import Opportunity
-from opportunities.matching.candidates import Found
+from opportunities.matching import copy_rows
+from opportunities.matching.copy_rows import COLUMNS
 from opportunities.matching.models import Match
+from opportunities.matching.ranking import Found
 from opportunities.notifications.instant import queue_match_emails
 
 FIELDS = ("kind", "score", "components", "reasons")
-COLUMNS = "kind, opportunity_id, counterpart_id, score, components, reasons"  # of Found.copy_line
 
 CREATE_CHANGES = """
 CREATE TEMPORARY TABLE match_changes (
@@ -44,11 +45,10 @@ def save(company_ids: list[int], rows: list[tuple[int, Found]]) -> int:
 
     The instant emails announcing new matches are queued in the same transaction, so they commit
     or roll back with the matches."""
-
     if connection.vendor == "postgresql":
         _save_postgresql(company_ids, rows)
     else:
-        _save_orm(company_ids, rows)
+        save_orm(company_ids, rows)
     queue_match_emails(company_ids=company_ids)
     return len(rows)
 
@@ -112,7 +112,6 @@ def _drop_orphans(cursor, table: str, company_ids: list[int]) -> None:
 
     The candidates of a full run are read once per worker: one deleted meanwhile (its own
     matches went with it) must not come back as a dangling match of another firm."""
-
     for column, parents in (
         ("opportunity_id", Opportunity._meta.db_table),
         ("counterpart_id", Company._meta.db_table),
@@ -128,13 +127,15 @@ def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:
     """COPY rows of (first column, found match) into `target`, in batches of text."""
     if not rows:
         return
+    encoded: dict[int, str] = {}
     with cursor.copy(f"COPY {target} FROM STDIN") as copy:
         for start in range(0, len(rows), 10_000):
-            batch = rows[start : start + 10_000]
-            copy.write("".join(f"{first}\t{found.copy_line}{end}" for first, found in batch))
+            copy.write(copy_rows.lines(rows[start : start + 10_000], end, encoded))
 
 
-def _save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
+def save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
+    """The same upsert and stale marking through the ORM's bulk writes (on the embedded SQLite,
+    and in bench-match's fair baseline)."""
     matches = [
         Match(
             company_id=company_id,

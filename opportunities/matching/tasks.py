@@ -20,6 +20,13 @@ def rematch_company(company_id: int) -> int:
 
 
 @shared_task(**RETRY)
+def rematch_company_and_counterparts(company_id: int) -> int:
+    """Recompute a company's matches and those of the firms whose lists it may now enter (after
+    its verification: a new supplier reaches its buyers' lists at once, not the next night)."""
+    return engine.rematch([company_id, *engine.counterparts_of(company_id)], kind="company")
+
+
+@shared_task(**RETRY)
 def match_opportunity(opportunity_id: int) -> int:
     """Match a published or changed opportunity with the companies trading in its chapter."""
     code = (

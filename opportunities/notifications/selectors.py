@@ -26,9 +26,9 @@ def new_matches_for(membership: Membership) -> QuerySet[Match]:
     minimum score, best first."""
     since = membership.last_digest_at or membership.created_at
     return (
-        Match.objects.filter(
+        Match.objects.live()
+        .filter(
             company_id=membership.company_id,
-            is_stale=False,
             created_at__gt=since,
             score__gte=membership.notify_min_score,
         )
@@ -44,9 +44,9 @@ def new_matches_for_many(memberships: list[Membership]) -> dict[int, list[Match]
         return {}
     since = {m.id: m.last_digest_at or m.created_at for m in memberships}
     matches = (
-        Match.objects.filter(
+        Match.objects.live()
+        .filter(
             company_id__in={m.company_id for m in memberships},
-            is_stale=False,
             created_at__gt=min(since.values()),
             score__gte=min(m.notify_min_score for m in memberships),
         )

@@ -16,6 +16,7 @@ from companies.models import Company
 from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
+from opportunities.matching import services as matching_services
 from opportunities.models import Opportunity, Sector
 from opportunities.trade import chapters, charts, provenance
 from opportunities.trade.figures import headline_figures
@@ -284,7 +285,7 @@ def my_requests(request):
 def request_close(request, pk: int):
     company = _current_company(request)
     opportunity = get_object_or_404(Opportunity.objects.filter(company=company), pk=pk)
-    services.close_request(opportunity=opportunity)
+    matching_services.close_request(opportunity=opportunity)
     messages.success(request, _("The buyer request is closed."))
     return redirect("opportunities:my_requests")
 

@@ -1,5 +1,5 @@
 """Engine details: counterparts visited closest product first, the best N kept, exactly the best
-N an exhaustive scoring of every pair keeps."""
+N an exhaustive scoring of every pair keeps (the same pairs with the same scores)."""
 
 import random
 from collections import defaultdict
@@ -11,7 +11,8 @@ from django.utils import timezone
 from companies.models import Company, CompanyProduct
 from opportunities.matching import engine
 from opportunities.matching.candidates import Candidates
-from opportunities.matching.scoring import Candidate, Weights, score
+from opportunities.matching.ranking import tie_order
+from opportunities.matching.scoring import Candidate, Weights, score, size_fit
 from opportunities.models import Match, MatchingSettings, Opportunity
 from tests.factories import (
     CompanyFactory,
@@ -70,6 +71,9 @@ def random_world(rng: random.Random) -> list[int]:
             region=regions[country],
             status="verified" if rng.random() < 0.85 else "pending",
             certifications=rng.sample(certifications, rng.randint(0, 2)),
+            size=rng.choice(["micro", "small", "medium", "large"]),
+            description=rng.choice(["", "Exportamos fruta fresca."]),
+            website=rng.choice(["", "https://example.com"]),
         )
         firm.sectors.set(rng.sample(sectors, rng.randint(0, 2)))
         for code in rng.sample(codes, rng.randint(1, 3)):
@@ -80,6 +84,9 @@ def random_world(rng: random.Random) -> list[int]:
                 CompanyProductFactory(company=firm, hs_code_id=code, direction="import")
         firms.append(firm)
     now = timezone.now()
+    for firm in firms:  # last active over the past months, some alike
+        active = now - timedelta(days=rng.choice([0, 0, 3, 40, 200]), hours=1)
+        Company.objects.filter(pk=firm.pk).update(updated_at=active, verified_at=active)
     for _ in range(120):
         request = rng.random() < 0.5
         buyer = rng.choice(firms) if request else None
@@ -103,7 +110,8 @@ def random_world(rng: random.Random) -> list[int]:
 
 
 def exhaustive_best(company_ids, weights: Weights, floor: float, keep: int) -> dict[int, list]:
-    """Every firm scored against every open opportunity and every verified firm, best kept."""
+    """Every firm scored against every open opportunity and every verified firm, best kept, ties
+    among counterparts in each firm's rotation, a buyer and its requests on one card."""
     products = defaultdict(list)
     for company_id, code, direction, volume in CompanyProduct.objects.values_list(
         "company_id", "hs_code_id", "direction", "yearly_volume_usd"
@@ -119,6 +127,10 @@ def exhaustive_best(company_ids, weights: Weights, floor: float, keep: int) -> d
         for o in Opportunity.objects.open().select_related("company")
         if o.kind != "request" or o.company.status == "verified"
     ]
+    required = defaultdict(set)  # what a buyer's open requests require, verified or not
+    for o in Opportunity.objects.open().filter(kind="request"):
+        required[o.company_id].update(o.required_certifications)
+    now, seed = timezone.now(), timezone.now().date().toordinal()
     best = {}
     for pk in company_ids:
         firm, scores = companies[pk], defaultdict(float)
@@ -130,22 +142,55 @@ def exhaustive_best(company_ids, weights: Weights, floor: float, keep: int) -> d
                 for other_code, other_direction, _volume in products[other.pk]:
                     if other_direction == direction or other == firm or other.status != "verified":
                         continue
+                    buys = direction == "export"  # the other firm is a buyer
+                    supplier, buyer = (firm, other) if buys else (other, firm)
                     candidate = Candidate(
                         code,
                         other_code,
                         firm.country,
                         other.country,
+                        same_sector=bool(
+                            {s.pk for s in firm.sectors.all()} & {s.pk for s in other.sectors.all()}
+                        ),
+                        required_certifications=frozenset(required[buyer.pk]),
+                        firm_certifications=frozenset(supplier.certifications),
+                        age_days=(now - other.updated_at).days,
                         similar_dismissed=other_code[:4] in dismissed[pk],
+                        size_fit=size_fit(supplier.size, buyer.size),
+                        completeness=completeness(other),
                     )
                     value = score(candidate, weights)[0]
                     scores[(False, other.pk)] = max(scores[(False, other.pk)], value)
         ranked = sorted(
-            (-value, not is_opportunity, target)
+            (
+                (
+                    -value,
+                    not is_opportunity,
+                    target if is_opportunity else tie_order(pk, target, seed),
+                ),
+                is_opportunity,
+                target,
+                value,
+            )
             for (is_opportunity, target), value in scores.items()
             if value >= floor and value > 0
-        )
-        best[pk] = [(not later, target, -negative) for negative, later, target in ranked[:keep]]
+        )[:keep]
+        cards, parties = [], set()
+        requests_of = {o.pk: o.company_id for o in opportunities if o.kind == "request"}
+        for _rank, is_opportunity, target, value in ranked:
+            party = requests_of.get(target) if is_opportunity else target
+            if party is None or party not in parties:
+                cards.append((is_opportunity, target, value))
+            parties.add(party)
+        best[pk] = sorted(cards)
     return best
+
+
+def completeness(company) -> float:
+    """The share of a company's profile filled in (as the engine counts it)."""
+    fields = [company.description, company.website, company.city, company.year_founded]
+    fields += [company.logo, company.languages, company.certifications, company.sectors.all()]
+    return round(sum(bool(f) for f in fields) / len(fields), 3)
 
 
 def opportunity_candidate(firm, code, volume, o, dismissed) -> Candidate:
@@ -167,6 +212,7 @@ def opportunity_candidate(firm, code, volume, o, dismissed) -> Candidate:
         age_days=(timezone.now() - o.published_at).days,
         verified=o.kind != "request" or o.company.status == "verified",
         similar_dismissed=o.hs_code_id[:4] in dismissed,
+        completeness=((o.value_usd is not None) + (o.sector_id is not None)) / 2,
     )
 
 
@@ -179,7 +225,7 @@ def stored_best(company_ids) -> dict[int, list]:
         stored[company_id].append(
             (opportunity_id is not None, opportunity_id or counterpart_id, value)
         )
-    return {pk: stored.get(pk, []) for pk in company_ids}
+    return {pk: sorted(stored.get(pk, [])) for pk in company_ids}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -13,6 +13,7 @@ from opportunities.matching.scoring import (
     demand_size,
     product_fit,
     score,
+    size_fit,
 )
 
 W = Weights()
@@ -90,23 +91,37 @@ def test_a_dismissed_similar_match_lowers_the_score_by_the_penalty():
 
 
 def test_weights_edited_by_staff_change_the_score():
-    product_only = Weights(
-        product=1, direction=0, sector=0, demand=0, requirements=0, freshness=0, verified=0
-    )
+    product_only = Weights(product=1, sector=0, demand=0, requirements=0, freshness=0, profile=0)
     assert score(candidate(other_code="080620"), product_only)[0] == pytest.approx(70.0)
+
+
+def test_hard_rules_are_filters_whatever_the_weights():
+    # an unverified party or the firm's own country never matches, even with every weight on
+    # the components it would win
+    for weights in (W, Weights(product=100, sector=0, demand=0, requirements=0, freshness=0)):
+        assert score(candidate(verified=False), weights)[0] == 0
+        assert score(candidate(market_country="PE"), weights)[0] == 0
+        assert score(candidate(), weights)[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("supplier", "buyer", "fit"),
+    [
+        ("small", "small", 1.0),
+        ("small", "medium", 1.0),
+        ("micro", "large", 0.5),
+        ("large", "micro", 0.1),
+        ("medium", "small", 0.6),
+        ("", "small", 0.5),
+    ],
+)
+def test_a_buyer_at_least_the_suppliers_size_fits_best(supplier, buyer, fit):
+    assert size_fit(supplier, buyer) == fit
 
 
 def test_components_are_named_and_between_zero_and_one():
     value, parts = score(candidate(same_sector=True, age_days=30), W)
-    assert set(parts) == {
-        "product",
-        "direction",
-        "sector",
-        "demand",
-        "requirements",
-        "freshness",
-        "verified",
-    }
+    assert set(parts) == {"product", "sector", "demand", "requirements", "freshness", "profile"}
     assert all(0 <= v <= 1 for v in parts.values()) and 0 < value <= 100
 
 
@@ -128,7 +143,16 @@ def test_no_firm_scores_above_the_ceiling_of_an_opportunity():
             age_days=rng.uniform(0, 400),
             verified=rng.random() < 0.8,
             similar_dismissed=rng.random() < 0.3,
+            completeness=rng.choice([0.0, 0.25, 1.0]),
+            size_fit=rng.choice([None, 0.1, 0.6, 1.0]),
         )
         parts = components(pair)
-        bound = ceiling(parts, weights, product=parts["product"], sector=pair.same_sector)
+        counterpart = pair.size_fit is not None
+        bound = ceiling(
+            parts,
+            weights,
+            product=parts["product"],
+            sector=pair.same_sector or counterpart,
+            demand=1.0 if counterpart else None,
+        )
         assert score(pair, weights)[0] <= bound
