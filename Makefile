@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_
 	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING CONN_MAX_AGE=0
 
 .PHONY: install run run-services test lint format services browser messages schema \
-	bench-import bench-web bench-match bench-mail bench-api soak clean
+	bench-import bench-web bench-match bench-mail bench-api soak fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,13 @@ schema: install
 ## messages: extract and compile the translation catalogs (commit both .po and .mo)
 messages: install
 	$(PY) locale/translate.py
+
+## fuzz: the importers' property tests with FUZZ_EXAMPLES (20,000) new random files per format
+## (the suite runs 1,000 fixed ones), printing the files tried and the refusals seen
+FUZZ_EXAMPLES ?= 20000
+fuzz: install services
+	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest --create-db -s -q \
+		--timeout 0 tests/opportunities/test_import_fuzz.py
 
 ## bench-import: 2,000,000 BACI rows into PostgreSQL, against a bare psql \copy
 bench-import: install services
