@@ -133,8 +133,7 @@ def test_a_datamexico_row_cut_to_ten_columns_is_refused_at_its_line_without_a_tr
     with pytest.raises(CommandError) as rejected:
         call_command("import_trade", str(path), format="datamexico", stdout=StringIO())
     assert str(rejected.value) == (
-        "rejected, nothing was written: state03_202412.csv, line 4: "
-        "expected 11 columns, found 10"
+        "rejected, nothing was written: state03_202412.csv, line 4: expected 11 columns, found 10"
     )
     assert not TradeFlow.objects.exists() and not TradeDataset.objects.exists()
 
