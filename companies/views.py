@@ -1,6 +1,8 @@
 """Company pages: the set-up wizard, the private profile, members, the public directory."""
 
 import django_filters
+from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -268,6 +270,18 @@ def company_detail(request, pk: int):
     """A verified company's public page: what it trades and its sectors, never members' emails."""
     company = get_object_or_404(selectors.directory(), pk=pk)
     return render(request, "companies/detail.html", {"company": company})
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, answering the same page for every address (companies.accounts)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302:
+            get_adapter(self.request).add_signup_sent_message(
+                self.request, form.cleaned_data["email"]
+            )
+        return response
 
 
 @login_required

@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("companies.account_urls")),  # before allauth's, which it adapts
     path("accounts/", include("allauth.urls")),
     path("companies/", include("companies.urls")),
     path("notifications/", include("opportunities.notifications.urls")),

@@ -1,0 +1,29 @@
+"""django-allauth adapted so that no answer tells a registered address from a new one.
+
+allauth skips the "confirmation email sent" message when its per-address cooldown
+(ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN, 3 minutes) holds back a second email: signing up again
+with an address that signed up a minute earlier then answered differently from a new address.
+The sign-up view (companies.views.SignupView) adds the message for every address instead.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def add_message(
+        self, request, level, message_template=None, message_context=None, extra_tags="", **kw
+    ):
+        """Leave the sign-up's "email sent" message to the sign-up view (see the module)."""
+        if message_template == SENT_MESSAGE and (message_context or {}).get("signup"):
+            return
+        super().add_message(
+            request, level, message_template, message_context, extra_tags=extra_tags, **kw
+        )
+
+    def add_signup_sent_message(self, request, email: str) -> None:
+        """The message every sign-up answers with, whether an email went out or not."""
+        super().add_message(
+            request, 20, SENT_MESSAGE, {"email": email, "login": False, "signup": True}
+        )
