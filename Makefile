@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_
 	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING CONN_MAX_AGE=0
 
 .PHONY: install run run-services test lint format services browser messages schema \
-	bench-import bench-web bench-match bench-mail bench-api soak fuzz clean
+	bench-import bench-web bench-match bench-mail bench-api soak fuzz backup restore clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,16 @@ schema: install
 ## messages: extract and compile the translation catalogs (commit both .po and .mo)
 messages: install
 	$(PY) locale/translate.py
+
+## backup: the database (pg_dump custom format) and the media folder into BACKUP_DIR (backups/)
+## restore: both back from BACKUP=backups/tradeportal-<time>.dump (see README, Production)
+BACKUP_DIR ?= backups
+backup: install
+	$(PY) manage.py backup --dir $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/tradeportal-<time>.dump" >&2; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
 
 ## fuzz: the importers' property tests with FUZZ_EXAMPLES (20,000) new random files per format
 ## (the suite runs 1,000 fixed ones), printing the files tried and the refusals seen
