@@ -7,6 +7,8 @@ The sign-up view (companies.views.SignupView) adds the message for every address
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.urls import reverse
 
 SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
 
@@ -21,6 +23,11 @@ class AccountAdapter(DefaultAccountAdapter):
         super().add_message(
             request, level, message_template, message_context, extra_tags=extra_tags, **kw
         )
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails, with the privacy notice's address for their footer."""
+        privacy_url = settings.SITE_URL.rstrip("/") + reverse("privacy_notice")
+        super().send_mail(template_prefix, email, {**context, "privacy_url": privacy_url})
 
     def add_signup_sent_message(self, request, email: str) -> None:
         """The message every sign-up answers with, whether an email went out or not."""

@@ -11,8 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies import selectors, services, tokens
@@ -25,6 +27,7 @@ from companies.forms import (
     NotificationForm,
     ProductForm,
 )
+from companies.middleware import SESSION_KEY as PRIVACY_SESSION_KEY
 from companies.models import Company, Direction, Membership, Region, SizeBand
 from opportunities.hs import search_codes
 from opportunities.models import Sector
@@ -282,6 +285,32 @@ class SignupView(AllauthSignupView):
                 self.request, form.cleaned_data["email"]
             )
         return response
+
+
+def privacy_notice(request):
+    """The privacy notice in force ("aviso de privacidad")."""
+    notice = selectors.current_privacy_notice()
+    if notice is None:
+        raise Http404
+    context = {"notice": notice, "sections": notice.sections(get_language())}
+    return render(request, "companies/privacy_notice.html", context)
+
+
+@login_required
+def privacy_accept(request):
+    """Ask a signed-in user to accept the privacy notice in force; record it."""
+    notice = selectors.current_privacy_notice()
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("companies:mine")
+    if notice is None:
+        return redirect(next_url)
+    if request.method == "POST":
+        services.record_privacy_consent(user=request.user, notice=notice)
+        request.session[PRIVACY_SESSION_KEY] = notice.version
+        return redirect(next_url)
+    context = {"notice": notice, "sections": notice.sections(get_language()), "next": next_url}
+    return render(request, "companies/privacy_accept.html", context)
 
 
 @login_required

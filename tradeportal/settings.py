@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "companies.middleware.PrivacyConsentMiddleware",
 ]
 
 ROOT_URLCONF = "tradeportal.urls"
@@ -128,6 +129,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "companies.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "companies.forms.SignupForm"}  # consent to the privacy notice
 ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN = 180  # one verification email per address per 3 minutes
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -259,6 +261,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-expired-requests": {
         "task": "opportunities.tasks.close_expired_requests",
         "schedule": 15 * 60,
+    },
+    "delete-unverified-accounts": {  # the privacy notice promises it after 30 days
+        "task": "companies.tasks.delete_unverified_accounts",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("companies.account_urls")),  # before allauth's, which it adapts
     path("accounts/", include("allauth.urls")),
     path("companies/", include("companies.urls")),
+    path("privacy/", include("companies.privacy_urls")),
     path("notifications/", include("opportunities.notifications.urls")),
     path("", include("opportunities.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -43,7 +43,7 @@ def login(client, email: str, password: str):
 def test_sign_up_sends_a_verification_email_and_holds_the_account_until_confirmed(client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "nuevo@uvas.pe", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "nuevo@uvas.pe", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     assert response["Location"] == "/accounts/confirm-email/"
     assert "/accounts/confirm-email/" in mail.outbox[0].body
@@ -90,10 +90,12 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, ve
 
 def test_sign_up_with_a_registered_email_looks_like_any_sign_up(client, verified_user):
     taken = client.post(
-        "/accounts/signup/", {"email": "ana@cafe.mx", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"email": "ana@cafe.mx", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     fresh = client.post(
-        "/accounts/signup/", {"email": "otra@cafe.mx", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"email": "otra@cafe.mx", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     assert taken.status_code == fresh.status_code == 302
     assert taken["Location"] == fresh["Location"]
@@ -135,7 +137,7 @@ def answered(client, response, email: str) -> tuple:
 
 
 def sign_up(client, email: str):
-    form = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    form = {"email": email, "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"}
     return client.post("/accounts/signup/", form)
 
 
