@@ -1,7 +1,7 @@
 """django-allauth adapted so that no answer tells a registered address from a new one.
 
 allauth skips the "confirmation email sent" message when its per-address cooldown
-(ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN, 3 minutes) holds back a second email: signing up again
+(ACCOUNT_RATE_LIMITS["confirm_email"], 3 minutes) holds back a second email: signing up again
 with an address that signed up a minute earlier then answered differently from a new address.
 The sign-up view (companies.views.SignupView) adds the message for every address instead.
 """

@@ -130,7 +130,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "companies.accounts.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "companies.forms.SignupForm"}  # consent to the privacy notice
-ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN = 180  # one verification email per address per 3 minutes
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
@@ -141,7 +140,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="20/h/ip"),
     "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/h/ip,5/h/key"),
     "reset_password_from_key": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    "confirm_email": "1/3m/key",  # the resend cooldown; the sign-up answers alike regardless
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }

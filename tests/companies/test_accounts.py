@@ -150,7 +150,7 @@ def test_sign_up_answers_the_same_for_new_known_and_just_signed_up_addresses_aro
 
     sign_up(Client(), "reciente@uvas.pe")  # a minute ago somebody signed up with this address
     clock.offset = seconds_later  # just inside / just past the 180 s resend cooldown
-    assert settings.ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN == 180
+    assert settings.ACCOUNT_RATE_LIMITS["confirm_email"] == "1/3m/key"
     answers = {}
     for email in ("nueva@uvas.pe", "ana@cafe.mx", "reciente@uvas.pe"):
         client = Client()
