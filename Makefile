@@ -77,9 +77,11 @@ test: install services browser lint audit
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
+## lint: ruff, then the import contracts of the layers (pyproject.toml, [tool.importlinter])
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## audit: pip-audit over requirements.lock; a finding fails unless security/allowlist.toml lists
 ## it with a reason and a revisit date (see security/audit.py when no service is reachable)

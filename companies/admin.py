@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from companies import selectors, services, tokens
+from companies import selectors, tokens
 from companies.models import (
     ApiToken,
     Company,
@@ -15,6 +15,7 @@ from companies.models import (
     Region,
     User,
 )
+from opportunities.matching import services as matching
 from tradeportal.admin_reasons import ask_reason
 
 
@@ -78,7 +79,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected companies"), permissions=["change"])
     def verify(self, request, queryset):
-        count = services.set_verification(companies=queryset, status=Company.Status.VERIFIED)
+        count = matching.set_verification(companies=queryset, status=Company.Status.VERIFIED)
         self.message_user(
             request, _("%(count)s companies verified and told by email.") % {"count": count}
         )
@@ -88,7 +89,7 @@ class CompanyAdmin(admin.ModelAdmin):
     )
     def reject(self, request, queryset):
         def apply(reason: str) -> str:
-            count = services.set_verification(
+            count = matching.set_verification(
                 companies=queryset, status=Company.Status.REJECTED, reason=reason
             )
             return _("%(count)s companies rejected and told why by email.") % {"count": count}

@@ -9,6 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 
 
+def site_url(path: str = "") -> str:
+    """The absolute URL of a path of the site, for links in emails (settings.SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 @dataclass(frozen=True)
 class RenderedEmail:
     subject: str
@@ -19,7 +24,7 @@ class RenderedEmail:
 def render(template: str, context: dict, language: str) -> RenderedEmail:
     """Render emails/<template>-subject.txt, -body.txt and -body.html in `language`; every
     email ends with a link to the privacy notice."""
-    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    context = {"site_url": site_url(), **context}
     with translation.override(language):
         context["privacy_path"] = reverse("privacy_notice")
         subject = render_to_string(f"emails/{template}-subject.txt", context)

@@ -21,11 +21,12 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opportunities.importers import ImportRejected, import_trade_file
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade.importing import import_trade_file
 from tests.factories import UserFactory
 from tests.opportunities.trade_files import FAULTS, TradeFile, trade_files
 from tests.reference_data import data_dir
+from tradeportal.importing import ImportRejected
 
 pytestmark = pytest.mark.django_db
 FORMATS = ["datamexico", "baci", "comtrade"]
@@ -66,7 +67,7 @@ def import_in_savepoint(path: Path, fmt: str) -> TradeDataset | ImportRejected:
     """Import, then roll back, so that each generated file starts from an empty database."""
     with transaction.atomic():
         try:
-            outcome = import_trade_file(path=path, fmt=fmt, regenerate_demand=False)
+            outcome = import_trade_file(path=path, fmt=fmt)
         except ImportRejected as rejected:
             outcome = rejected
         yield outcome

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opportunities.models import Opportunity
-from opportunities.notifications import enqueue_email
+from companies.services import email_members
+from opportunities.listings.models import Opportunity
 from tradeportal.text import fold
 
 
@@ -54,7 +54,6 @@ def moderate(*, opportunities, publish: bool, note: str = "") -> int:
         request.moderation_note = note
         request.save(update_fields=["status", "published_at", "moderation_note", "updated_at"])
         _tell_poster(request, "request-moderated", {"published": publish, "note": note})
-        _match(request)
         count += 1
     return count
 
@@ -87,76 +86,16 @@ def publish_curated(*, opportunity: Opportunity) -> Opportunity:
     opportunity.published_at = opportunity.published_at or timezone.now()
     opportunity.search_text = _search_text(opportunity)
     opportunity.save()
-    _match(opportunity)
     return opportunity
 
 
-def _match(opportunity: Opportunity) -> None:
-    try:
-        from opportunities.matching import tasks
-    except ImportError:  # the matching engine is not installed yet
-        return
-    transaction.on_commit(lambda: tasks.match_opportunity.delay(opportunity.pk))
-
-
 def _tell_poster(opportunity: Opportunity, template: str, extra: dict) -> None:
-    from django.conf import settings
-
     if opportunity.company_id is None:
         return
-    for membership in opportunity.company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = settings.SITE_URL.rstrip("/") + opportunity.get_absolute_url()
-        enqueue_email(
-            key=f"{template}:{opportunity.pk}:{user.pk}:{opportunity.status}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={"title": opportunity.title, "link": link, **extra},
-        )
-
-
-def import_trade_upload(upload_id: int) -> str:
-    """Import an uploaded trade file, all or nothing, and record on the upload how it went.
-
-    The upload row stays locked while its import runs, so a redelivered task waits for nothing
-    and skips it; a worker that dies mid-import leaves it queued (the import rolls back) for the
-    redelivery to run again.
-    """
-    from pathlib import Path
-
-    from opportunities.importers import ImportRejected, import_trade_file
-    from opportunities.models import TradeUpload
-
-    with transaction.atomic():
-        upload = (
-            TradeUpload.objects.select_for_update(skip_locked=True)
-            .filter(pk=upload_id, status=TradeUpload.Status.QUEUED)
-            .first()
-        )
-        if upload is None:
-            return "skipped"
-        try:
-            with transaction.atomic():
-                dataset = import_trade_file(
-                    path=Path(upload.file.path),
-                    fmt=upload.format,
-                    name=upload.name or None,
-                    version=upload.version,
-                )
-        except ImportRejected as rejected:
-            upload.status = TradeUpload.Status.REJECTED
-            upload.message = _("Rejected, nothing was written: %(reason)s") % {"reason": rejected}
-        else:
-            upload.status = TradeUpload.Status.DONE
-            upload.dataset = dataset
-            upload.message = _("%(rows)s rows imported (%(first)s–%(last)s).") % {
-                "rows": f"{dataset.rows:,}",
-                "first": dataset.period_start,
-                "last": dataset.period_end,
-            }
-        upload.finished_at = timezone.now()
-        upload.save()
-    return upload.status
+    email_members(
+        company=opportunity.company,
+        template=template,
+        key=f"{template}:{opportunity.pk}:{{user}}:{opportunity.status}",
+        link=opportunity.get_absolute_url,
+        context={"title": opportunity.title, **extra},
+    )
