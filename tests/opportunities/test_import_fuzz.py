@@ -95,7 +95,8 @@ def test_an_import_never_crashes_and_refuses_a_bad_file_at_its_line(reference, f
 
     check()
     tried = {fault for (f, fault, _kind) in SEEN if f == fmt}
-    assert tried >= set(FAULTS) - {"quoted newline"}  # every kind of fault was tried
+    if EXAMPLES >= 1000:  # enough files that every kind of fault was tried
+        assert tried >= set(FAULTS) - {"quoted newline"}
     print(f"\n{fmt}: {sum(n for (f, *_), n in SEEN.items() if f == fmt):,} files")
     for (f, fault, kind), count in sorted(SEEN.items()):
         if f == fmt:
