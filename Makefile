@@ -21,7 +21,8 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CACHE_
 	EMAIL_URL=consolemail:// LOG_LEVEL=WARNING CONN_MAX_AGE=0
 
 .PHONY: install run run-services test lint format services browser messages schema \
-	bench-import bench-web bench-match bench-mail bench-api bench-search soak clean real-data
+	bench-import bench-web bench-match bench-mail bench-api bench-search soak fuzz backup restore audit lock \
+	clean real-data
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -83,8 +84,8 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
-## test: lint, then the whole suite against PostgreSQL and Redis
-test: install services browser lint
+## test: lint, the dependency audit, then the whole suite against PostgreSQL and Redis
+test: install services browser lint audit
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
@@ -93,6 +94,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+## audit: pip-audit over requirements.lock; a finding fails unless security/allowlist.toml lists
+## it with a reason and a revisit date (see security/audit.py when no service is reachable)
+audit: install
+	$(PY) security/audit.py
+
+## lock: pin every installed package (the dev environment) in requirements.lock, for the audit
+lock: install
+	$(VENV)/bin/pip freeze --exclude-editable --all | grep -v '^pip==' > requirements.lock
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -106,6 +116,23 @@ schema: install
 ## messages: extract and compile the translation catalogs (commit both .po and .mo)
 messages: install
 	$(PY) locale/translate.py
+
+## backup: the database (pg_dump custom format) and the media folder into BACKUP_DIR (backups/)
+## restore: both back from BACKUP=backups/tradeportal-<time>.dump (see README, Production)
+BACKUP_DIR ?= backups
+backup: install
+	$(PY) manage.py backup --dir $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/tradeportal-<time>.dump" >&2; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
+
+## fuzz: the importers' property tests with FUZZ_EXAMPLES (20,000) new random files per format
+## (the suite runs 1,000 fixed ones), printing the files tried and the refusals seen
+FUZZ_EXAMPLES ?= 20000
+fuzz: install services
+	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest --create-db -s -q \
+		--timeout 0 tests/opportunities/test_import_fuzz.py
 
 ## bench-import: 2,000,000 BACI rows into PostgreSQL, against a bare psql \copy
 bench-import: install services

@@ -15,7 +15,9 @@ and runs Celery workers and beat against them. Then, printing its figures:
    of the digests through aiosmtpd: matches equal the reference, every email delivered,
    duplicates counted (at most one per kill).
 
-Everything it started is stopped and its directory removed on exit, even on failure.
+Everything it started is stopped and its directory removed on exit, even on failure. At the end
+it prints every figure next to its bound (BOUNDS; SOAK_ERROR_WINDOW for the restart) and exits 1
+when one misses it, so a regression in load or fault handling fails the run.
 """
 
 import contextlib
@@ -33,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -67,6 +70,33 @@ PAGES = [
     "/opportunities/{opportunity}/",
     "/api/v1/opportunities/",
 ]
+ERROR_WINDOW = float(os.environ.get("SOAK_ERROR_WINDOW", "5"))  # "a few seconds" of errors
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure and the most it may be."""
+
+    name: str
+    value: float
+    bound: float
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.bound
+
+
+def verdict(figures: list[Figure]) -> tuple[list[str], bool]:
+    """The report lines (each figure beside its bound) and whether every figure kept its bound."""
+    width = max((len(f.name) for f in figures), default=0)
+    lines = [
+        f"  {'ok  ' if f.ok else 'FAIL'} {f.name:{width}s}  {f.value:>10,g}  (bound: at most "
+        f"{f.bound:,g})"
+        for f in figures
+    ]
+    return lines, bool(figures) and all(f.ok for f in figures)
+
+
 # Recovery intervals shortened for a soak of minutes (production defaults are in settings.py);
 # they keep settings' order: time limit < stale claim, chunk grace, visibility timeout.
 RECOVERY = {
@@ -368,7 +398,7 @@ def is_error(status: int) -> bool:
     return status == 0 or status >= 500
 
 
-def report_load(results: list[tuple], seconds: float) -> None:
+def report_load(results: list[tuple], seconds: float) -> list[Figure]:
     errors = sum(1 for r in results if r[1] >= 500)
     refused = sum(1 for r in results if r[1] == 0)
     client_errors = sum(1 for r in results if 400 <= r[1] < 500)
@@ -387,9 +417,13 @@ def report_load(results: list[tuple], seconds: float) -> None:
             f"{statistics.quantiles([r[2] for r in mine], n=100)[94] * 1000:7,.0f} ms"
             + (f"  ({refused:,} answered 4xx)" if refused else "")
         )
+    return [
+        Figure("load: 5xx answers", errors, 0),
+        Figure("load: connection errors", sum(1 for r in results if r[1] == 0), 0),
+    ]
 
 
-def restart_postgres_under_load(services: Services, paths: list[str]) -> None:
+def restart_postgres_under_load(services: Services, paths: list[str]) -> list[Figure]:
     moments: dict[str, float] = {}
 
     def restart(t0: float) -> None:
@@ -406,9 +440,11 @@ def restart_postgres_under_load(services: Services, paths: list[str]) -> None:
         f"of {RESTART_SECONDS:.0f} s under load",
         flush=True,
     )
+    window = 0.0
     if failed:
         first, last = min(r[0] + r[2] for r in failed), max(r[0] + r[2] for r in failed)
         after = [r for r in results if r[0] > last]
+        window = last - first
         print(
             f"  errors answered from {first:.1f} s to {last:.1f} s: window {last - first:.1f} s, "
             f"{len(failed)} of {len(results):,} requests; then {len(after):,} requests, "
@@ -419,6 +455,10 @@ def restart_postgres_under_load(services: Services, paths: list[str]) -> None:
     same = web.poll() is None and services.processes["web"] is web
     print(f"  gunicorn: the same master process throughout: {'yes' if same else 'NO'}")
     services.stop("web")
+    return [
+        Figure("PostgreSQL restart: seconds of errors", round(window, 1), ERROR_WINDOW),
+        Figure("PostgreSQL restart: gunicorn masters replaced", 0 if same else 1, 0),
+    ]
 
 
 # -- 3 and 4: a full rematch with Redis restarted, then workers SIGKILLed ---------------------
@@ -474,7 +514,7 @@ def match_keys() -> tuple[set, int]:
     return set(rows), Match.objects.count()
 
 
-def compare(reference: set, label: str) -> None:
+def compare(reference: set, label: str) -> list[Figure]:
     keys, stored = match_keys()
     lost, extra = len(reference - keys), len(keys - reference)
     print(
@@ -482,6 +522,11 @@ def compare(reference: set, label: str) -> None:
         f"not in the reference {extra}, doubled {stored - len(keys)} (target: 0, 0, 0)",
         flush=True,
     )
+    return [
+        Figure(f"{label}: matches lost", lost, 0),
+        Figure(f"{label}: matches not in the reference", extra, 0),
+        Figure(f"{label}: matches doubled", stored - len(keys), 0),
+    ]
 
 
 def keep_worker_running(services: Services, env: dict) -> bool:
@@ -495,7 +540,7 @@ def keep_worker_running(services: Services, env: dict) -> bool:
     return True
 
 
-def redis_restart_during_rematch(services: Services, env: dict, reference: set) -> None:
+def redis_restart_during_rematch(services: Services, env: dict, reference: set) -> list[Figure]:
     from opportunities.models import Match
 
     Match.objects.all().delete()
@@ -523,10 +568,12 @@ def redis_restart_during_rematch(services: Services, env: dict, reference: set) 
         f"the worker exited {revived} time(s) and was restarted as a supervisor would",
         flush=True,
     )
-    compare(reference, "after the Redis restart")
+    return compare(reference, "after the Redis restart")
 
 
-def kills_during_rematch_and_digests(services: Services, env: dict, reference, inbox) -> None:
+def kills_during_rematch_and_digests(
+    services: Services, env: dict, reference, inbox
+) -> list[Figure]:
     from django.utils import timezone
 
     from companies.models import Membership
@@ -560,7 +607,7 @@ def kills_during_rematch_and_digests(services: Services, env: dict, reference, i
         f"the rematch ran, {landed['digests']} while digests were being sent",
         flush=True,
     )
-    compare(reference, "after the kills")
+    figures = compare(reference, "after the kills")
     recipients = set(OutboxEmail.objects.values_list("to_email", flat=True))
     with inbox.lock:
         received = Counter(inbox.received)
@@ -572,6 +619,11 @@ def kills_during_rematch_and_digests(services: Services, env: dict, reference, i
         f"(target: 0 lost, at most one duplicate per kill)",
         flush=True,
     )
+    return [
+        *figures,
+        Figure("digests: emails lost", len(lost), 0),
+        Figure("digests: duplicate emails", duplicates, KILLS),
+    ]
 
 
 def main() -> None:
@@ -586,6 +638,7 @@ def main() -> None:
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     services = Services()
     started = time.monotonic()
+    figures: list[Figure] = []
     try:
         smtp.start()
         print(
@@ -597,9 +650,9 @@ def main() -> None:
         start_web(services, env)
         paths = pages_to_load()
         print(f"1. {CLIENTS} clients for {SECONDS:.0f} s over {len(paths)} pages", flush=True)
-        report_load(drive(paths, SECONDS), SECONDS)
+        figures += report_load(drive(paths, SECONDS), SECONDS)
         print("2. PostgreSQL restarted under the same load", flush=True)
-        restart_postgres_under_load(services, paths)
+        figures += restart_postgres_under_load(services, paths)
         from django.db import connection
 
         connection.close()  # the restart broke this process's connection too
@@ -610,9 +663,9 @@ def main() -> None:
         wait_until(lambda: finished(run), 600, "the reference rematch")
         reference, _stored = match_keys()
         print(f"  reference run: {len(reference):,} matches in {run.duration_s:.0f} s")
-        redis_restart_during_rematch(services, env, reference)
+        figures += redis_restart_during_rematch(services, env, reference)
         print(f"4. the worker SIGKILLed {KILLS} times during a rematch and digests", flush=True)
-        kills_during_rematch_and_digests(services, env, reference, inbox)
+        figures += kills_during_rematch_and_digests(services, env, reference, inbox)
     finally:
         services.close()
         smtp.stop()
@@ -620,6 +673,16 @@ def main() -> None:
         f"soak: done in {time.monotonic() - started:.0f} s; private services stopped; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+    conclude(figures)
+
+
+def conclude(figures: list[Figure]) -> None:
+    """Print each figure beside its bound; exit 1 when one misses it."""
+    lines, passed = verdict(figures)
+    print("soak: figures and their bounds", *lines, sep="\n")
+    if not passed:
+        sys.exit("soak: FAILED, a figure missed its bound")
+    print("soak: every figure within its bound")
 
 
 if __name__ == "__main__":

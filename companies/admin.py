@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from companies import tokens
+from companies import selectors, tokens
 from companies.models import (
     ApiToken,
     Company,
     CompanyProduct,
     Invitation,
     Membership,
+    PrivacyConsent,
+    PrivacyNotice,
     Region,
     User,
 )
@@ -134,3 +137,41 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             tokens.revoke_token(user=token.user, token_id=token.pk)
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """Staff write the privacy notice; a published version is read-only: "Save as new" with the
+    next version number publishes a change, and signed-in users are asked to accept it."""
+
+    list_display = ["version", "published_at", "consent_count"]
+    save_as = True
+    fields = ["version", "responsible", "contact_email", "changes", "body_es", "body_en"]
+    fields += ["published_at"]
+
+    @admin.display(description=_("consents"))
+    def consent_count(self, notice: PrivacyNotice) -> int:
+        return notice.consents.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return self.fields
+        return []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        cache.delete(selectors.NOTICE_CACHE_KEY)
+
+
+@admin.register(PrivacyConsent)
+class PrivacyConsentAdmin(admin.ModelAdmin):
+    list_display = ["user", "notice", "accepted_at", "at_signup"]
+    list_filter = ["notice", "at_signup"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "notice", "accepted_at", "at_signup"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

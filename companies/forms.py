@@ -1,9 +1,11 @@
 """Forms of the company set-up wizard, members and preferences."""
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from companies import selectors, services
 from companies.models import Certification, Company, Direction, Membership, Region, SizeBand, User
 from companies.taxid import clean_tax_id
 from opportunities.reference.forms import HSCodeField
@@ -208,3 +210,20 @@ class ApiTokenForm(forms.Form):
         max_length=80,
         help_text=_("What the token is for, e.g. “ERP sync”, so you can tell your tokens apart."),
     )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up with the consent to the privacy notice in force, recorded with its
+    version (Peru's Law 29733 asks for informed, express consent)."""
+
+    privacy = forms.BooleanField(
+        label=_("I have read and accept the privacy notice"),
+        error_messages={"required": _("Accept the privacy notice to create your account.")},
+    )
+
+    def save(self, request):
+        user = super().save(request)
+        notice = selectors.current_privacy_notice()
+        if notice is not None:
+            services.record_privacy_consent(user=user, notice=notice, at_signup=True)
+        return user

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.regions import Region
@@ -270,3 +271,78 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PrivacyNoticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+    def current(self) -> "PrivacyNotice | None":
+        """The notice in force: the highest published version."""
+        return self.published().order_by("-version").first()
+
+
+class PrivacyNotice(models.Model):
+    """The privacy notice ("aviso de privacidad"), one row per version; a published version is
+    never edited (staff save a new one), so every consent names the text that was accepted."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    responsible = models.TextField(
+        _("responsible party"), help_text=_("Name, address and contact of who is responsible.")
+    )
+    contact_email = models.EmailField(_("privacy contact email"))
+    body_es = models.TextField(
+        _("text (Spanish)"),
+        help_text=_("Paragraphs separated by a blank line; a line starting with # is a heading."),
+    )
+    body_en = models.TextField(_("text (English)"))
+    changes = models.TextField(
+        _("what changed"), blank=True, help_text=_("Shown to signed-in users asked to accept it.")
+    )
+    published_at = models.DateTimeField(
+        _("in force from"), null=True, blank=True, help_text=_("Empty while it is a draft.")
+    )
+    objects = PrivacyNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return _("Privacy notice, version %(version)s") % {"version": self.version}
+
+    def sections(self, language: str) -> list[tuple[str, list[str]]]:
+        """(heading, paragraphs) in `language` (Spanish unless English), from the text's
+        blank-line paragraphs and "# " headings."""
+        text = self.body_en if language == "en" and self.body_en.strip() else self.body_es
+        sections: list[tuple[str, list[str]]] = [("", [])]
+        for block in text.replace("\r\n", "\n").split("\n\n"):
+            block = block.strip()
+            if block.startswith("# "):
+                heading, _sep, rest = block.partition("\n")
+                sections.append((heading[2:].strip(), [rest.strip()] if rest.strip() else []))
+            elif block:
+                sections[-1][1].append(block)
+        return [s for s in sections if s[0] or s[1]]
+
+
+class PrivacyConsent(models.Model):
+    """A user's acceptance of one version of the privacy notice (at sign-up or later)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="privacy_consents"
+    )
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="consents")
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+    at_signup = models.BooleanField(_("at sign-up"), default=False)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notice"], name="one_consent_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · v{self.notice.version}"

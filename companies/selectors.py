@@ -1,9 +1,13 @@
 """Reads on companies: what a user may see, the directory, and a user's data export."""
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from companies.models import Company, CompanyProduct, Membership, User
+from companies.models import Company, CompanyProduct, Membership, PrivacyNotice, User
+
+NOTICE_CACHE_KEY = "privacy-notice-current"
+NOTICE_CACHE_SECONDS = 60  # a newly published version reaches every page within a minute
 
 
 def member_company(user: User, pk: int) -> Company:
@@ -53,6 +57,10 @@ def export_user_data(user: User) -> dict:
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
         "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
+        "privacy_consents": [
+            {"version": c.notice.version, "accepted_at": c.accepted_at.isoformat()}
+            for c in user.privacy_consents.select_related("notice").order_by("accepted_at")
+        ],
         "companies": [_company_export(m) for m in memberships],
     }
 
@@ -107,3 +115,16 @@ def _company_export(membership: Membership) -> dict:
         }
     )
     return data
+
+
+def current_privacy_notice() -> PrivacyNotice | None:
+    """The privacy notice in force (cached for NOTICE_CACHE_SECONDS)."""
+    notice = cache.get(NOTICE_CACHE_KEY)
+    if notice is None:
+        notice = PrivacyNotice.objects.current() or False
+        cache.set(NOTICE_CACHE_KEY, notice, NOTICE_CACHE_SECONDS)
+    return notice or None
+
+
+def has_accepted(user: User, notice: PrivacyNotice) -> bool:
+    return user.privacy_consents.filter(notice=notice).exists()

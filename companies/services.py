@@ -2,14 +2,24 @@
 
 import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from companies.models import Company, CompanyProduct, Invitation, Membership, User
+from companies.models import (
+    Company,
+    CompanyProduct,
+    Invitation,
+    Membership,
+    PrivacyConsent,
+    PrivacyNotice,
+    User,
+)
 from tradeportal import pagecache
 from tradeportal.emails import site_url
 from tradeportal.outbox import enqueue_email
@@ -254,3 +264,30 @@ def delete_account(*, user: User) -> None:
             % {"names": names}
         )
     user.delete()
+
+
+UNVERIFIED_ACCOUNT_DAYS = 30
+
+
+@transaction.atomic
+def record_privacy_consent(
+    *, user: User, notice: PrivacyNotice, at_signup: bool = False
+) -> PrivacyConsent:
+    """Record that the user accepted this version of the privacy notice (once per version)."""
+    consent, _created = PrivacyConsent.objects.get_or_create(
+        user=user, notice=notice, defaults={"at_signup": at_signup}
+    )
+    return consent
+
+
+@transaction.atomic
+def delete_unverified_accounts(*, now: datetime | None = None) -> int:
+    """Delete the accounts whose email was never verified, UNVERIFIED_ACCOUNT_DAYS after sign-up
+    (the privacy notice's promise); staff accounts are kept. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=UNVERIFIED_ACCOUNT_DAYS)
+    verified = EmailAddress.objects.filter(verified=True).values("user_id")
+    stale = User.objects.filter(date_joined__lt=cutoff, is_staff=False, is_superuser=False)
+    stale = stale.exclude(pk__in=verified).exclude(memberships__isnull=False)
+    count = stale.count()
+    User.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    return count

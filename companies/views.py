@@ -1,5 +1,7 @@
 """Company pages: the set-up wizard, the private profile, members, the public directory."""
 
+from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -7,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies import selectors, services, tokens
@@ -23,6 +26,7 @@ from companies.forms import (
     NotificationForm,
     ProductForm,
 )
+from companies.middleware import SESSION_KEY as PRIVACY_SESSION_KEY
 from companies.models import Company, Membership
 from opportunities.matching import services as matching
 from opportunities.reference.hs_search import MAX_QUERY, grouped, hs_choice, search_codes
@@ -256,6 +260,44 @@ def company_detail(request, pk: int):
         "can_add": request.user.is_authenticated and selectors.is_member(request.user, company),
     }
     return render(request, "companies/detail.html", context)
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, answering the same page for every address (companies.accounts)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302:
+            get_adapter(self.request).add_signup_sent_message(
+                self.request, form.cleaned_data["email"]
+            )
+        return response
+
+
+def privacy_notice(request):
+    """The privacy notice in force ("aviso de privacidad")."""
+    notice = selectors.current_privacy_notice()
+    if notice is None:
+        raise Http404
+    context = {"notice": notice, "sections": notice.sections(get_language())}
+    return render(request, "companies/privacy_notice.html", context)
+
+
+@login_required
+def privacy_accept(request):
+    """Ask a signed-in user to accept the privacy notice in force; record it."""
+    notice = selectors.current_privacy_notice()
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("companies:mine")
+    if notice is None:
+        return redirect(next_url)
+    if request.method == "POST":
+        services.record_privacy_consent(user=request.user, notice=notice)
+        request.session[PRIVACY_SESSION_KEY] = notice.version
+        return redirect(next_url)
+    context = {"notice": notice, "sections": notice.sections(get_language()), "next": next_url}
+    return render(request, "companies/privacy_accept.html", context)
 
 
 @login_required

@@ -6,7 +6,16 @@ import os
 import factory
 from django.utils import timezone
 
-from companies.models import Company, CompanyProduct, Membership, Region, SizeBand, User
+from companies.models import (
+    Company,
+    CompanyProduct,
+    Membership,
+    PrivacyConsent,
+    PrivacyNotice,
+    Region,
+    SizeBand,
+    User,
+)
 from opportunities.models import (
     HSCode,
     HSSection,
@@ -32,6 +41,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def accepted_privacy(obj, create, extracted, **kwargs):
+        """Users accepted the privacy notice in force at sign-up (accepted_privacy=False: not)."""
+        notice = PrivacyNotice.objects.current()
+        if create and extracted is not False and notice is not None:
+            PrivacyConsent.objects.get_or_create(user=obj, notice=notice)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

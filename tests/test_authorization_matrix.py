@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from companies import tokens
 from companies.context_processors import SESSION_KEY
-from companies.models import Invitation, Membership, NotificationFrequency
+from companies.models import Invitation, Membership, NotificationFrequency, PrivacyNotice
 from opportunities.models import (
     CountryProduct,
     GuideFact,
@@ -159,6 +159,8 @@ def world() -> World:
     )
     objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
     objects["companies.invitation"] = objects["invitation"]
+    objects["companies.privacynotice"] = PrivacyNotice.objects.current()
+    objects["companies.privacyconsent"] = owner.privacy_consents.get()
     return World(owner=owner, other=other, staff=staff, company=company, objects=objects)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -21,11 +22,14 @@ class RenderedEmail:
 
 
 def render(template: str, context: dict, language: str) -> RenderedEmail:
-    """Render emails/<template>-subject.txt, -body.txt and -body.html in `language`."""
+    """Render emails/<template>-subject.txt, -body.txt and -body.html in `language`; every
+    email ends with a link to the privacy notice."""
     context = {"site_url": site_url(), **context}
     with translation.override(language):
+        context["privacy_path"] = reverse("privacy_notice")
         subject = render_to_string(f"emails/{template}-subject.txt", context)
         text = render_to_string(f"emails/{template}-body.txt", context)
+        text = text.rstrip("\n") + "\n\n" + render_to_string("emails/_privacy-footer.txt", context)
         html = render_to_string(f"emails/{template}-body.html", context)
     return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
 

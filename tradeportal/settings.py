@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "companies.middleware.PrivacyConsentMiddleware",
 ]
 
 ROOT_URLCONF = "tradeportal.urls"
@@ -128,6 +129,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_ADAPTER = "companies.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "companies.forms.SignupForm"}  # consent to the privacy notice
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
@@ -138,7 +141,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="20/h/ip"),
     "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/h/ip,5/h/key"),
     "reset_password_from_key": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    "confirm_email": "1/3m/key",  # the resend cooldown; the sign-up answers alike regardless
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
@@ -268,6 +271,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-expired-requests": {
         "task": "opportunities.listings.tasks.close_expired_requests",
         "schedule": 15 * 60,
+    },
+    "delete-unverified-accounts": {  # the privacy notice promises it after 30 days
+        "task": "companies.tasks.delete_unverified_accounts",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 

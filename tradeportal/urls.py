@@ -44,8 +44,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", opportunities_web.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("companies.account_urls")),  # before allauth's, which it adapts
     path("accounts/", include("allauth.urls")),
     path("companies/", include("companies.urls")),
+    path("privacy/", include("companies.privacy_urls")),
     path("notifications/", include("opportunities.web.notification_urls")),
     path("", include("opportunities.web.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

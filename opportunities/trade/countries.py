@@ -1,4 +1,4 @@
-"""Country codes in trade files: numeric (BACI, Comtrade) to ISO alpha-3."""
+"""Country codes in trade files: numeric (BACI, Comtrade) to ISO alpha-3, and the known codes."""
 
 from functools import cache
 
@@ -27,3 +27,14 @@ def baci_codes() -> dict[str, str]:
     codes.update(BACI_SPECIAL)
     codes.update({f"{int(k):03d}": v for k, v in BACI_SPECIAL.items()})
     return codes
+
+
+# Codes trade files use besides ISO 3166-1 alpha-3: the world, BACI's own labels above, and
+# DataMéxico's "emu" (European Community, as its files name it).
+AGGREGATES = frozenset({"WLD", "EMU", "BLX", "S19"})
+
+
+@cache
+def alpha3_codes() -> frozenset[str]:
+    """The partner and reporter codes an import accepts (upper case)."""
+    return frozenset(c.alpha_3 for c in pycountry.countries) | AGGREGATES

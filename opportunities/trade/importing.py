@@ -15,7 +15,6 @@ How flows are stored:
   yearly: reporter the country, partner "WLD", flow X or M, HS code the 2-digit chapter.
 """
 
-import csv
 import re
 import time
 from collections.abc import Iterator
@@ -30,7 +29,15 @@ from opportunities.reference.models import HSCode
 from opportunities.trade import countries, storage
 from opportunities.trade.models import TradeDataset
 from tradeportal import pagecache
-from tradeportal.importing import ImportRejected, Progress, quiet, read_csv
+from tradeportal.importing import (
+    ImportRejected,
+    Progress,
+    csv_header,
+    not_utf8,
+    quiet,
+    read_csv,
+    shown,
+)
 
 FORMATS = ("datamexico", "baci", "comtrade", "oec_hs2")
 # The dataset source of a format, where its name differs.
@@ -77,7 +84,11 @@ class ReadContext:
     first_id: int = 0  # the id of the dataset's first row (storage.first_id)
     rows: int = 0  # rows written so far
     years: set[int] = field(default_factory=set)
-    skipped_lines: list[int] = field(default_factory=list)
+    skipped: int = 0  # rows skipped on purpose (re-exports)
+    # Lines that gave no row: skipped rows, blank lines, the first lines of a quoted multi-line
+    # field; a row is numbered by its last line, as the csv module does.
+    rowless_lines: list[int] = field(default_factory=list)
+    last_line: int = 1
     mapped_to_heading: int = 0
     # What the rows cover, filled by the readers that can tell cheaply (not the BACI hot loop).
     reporters: dict[str, set[str]] = field(default_factory=dict)  # flow -> reporters
@@ -94,31 +105,34 @@ class ReadContext:
             covered["regions"] = sorted(self.regions_seen)
         return covered
 
-    @property
-    def skipped(self) -> int:
-        return len(self.skipped_lines)
-
     def skip(self, line: int) -> None:
-        self.skipped_lines.append(line)
+        self.skipped += 1
+        self.reached(line)
+        self.rowless_lines.append(line)
+
+    def reached(self, line: int) -> None:
+        """Note that a row ends on `line`: the lines since the last row gave none."""
+        self.rowless_lines.extend(range(self.last_line + 1, line))
+        self.last_line = line
 
     def file_line(self, row_number: int) -> int:
-        """The file line of the n-th row written (the header is line 1; skipped lines count)."""
+        """The file line of the n-th row written (the header is line 1; rowless lines count)."""
         line = row_number + 1
-        for skipped in self.skipped_lines:
-            if skipped <= line:
+        for rowless in self.rowless_lines:
+            if rowless <= line:
                 line += 1
         return line
 
     def hs(self, code: str, line: int) -> str:
         code = code.strip()
-        if len(code) in (1, 3, 5) and code.isdigit():
+        if len(code) in (1, 3, 5) and _digits(code):
             code = "0" + code  # leading zero lost by a spreadsheet or an integer column
         if code in self.hs_codes:
             return code
         if len(code) == 6 and code[:4] in self.hs_codes:
             self.mapped_to_heading += 1  # a code of an older HS edition: keep it at its heading
             return code[:4]
-        raise ImportRejected(self.path, line, _("unknown HS code %(code)r") % {"code": code})
+        raise ImportRejected(self.path, line, _("unknown HS code %(code)r") % {"code": shown(code)})
 
     def number(self, value: str, line: int, what: str) -> str:
         value = value.strip()
@@ -126,13 +140,13 @@ class ReadContext:
             raise ImportRejected(
                 self.path,
                 line,
-                _("%(what)s is not a number: %(value)r") % {"what": what, "value": value},
+                _("%(what)s is not a number: %(value)r") % {"what": what, "value": shown(value)},
             )
         return value
 
     def year(self, value: str, line: int) -> int:
-        if not (value.isdigit() and 1988 <= int(value) <= 2100):
-            raise ImportRejected(self.path, line, _("bad year %(value)r") % {"value": value})
+        if not (_digits(value) and 1988 <= int(value) <= 2100):
+            raise ImportRejected(self.path, line, _("bad year %(value)r") % {"value": shown(value)})
         year = int(value)
         self.years.add(year)
         return year
@@ -149,31 +163,39 @@ def read_baci(ctx: ReadContext) -> Iterator[str]:
     hs_codes = ctx.hs_codes
     to_line = 2 - ctx.first_id  # the first row (line 2) gets the dataset's first id
     with ctx.path.open(encoding="utf-8-sig") as handle:
-        header = handle.readline().replace(" ", "").strip()
-        if header != "t,i,j,k,v,q":
-            raise ImportRejected(ctx.path, 1, _("expected the BACI header t,i,j,k,v,q"))
-        next_id, years = ctx.first_id, set()
-        for block in _blocks(handle):
-            out: list[str] = []
-            append = out.append
-            for row_id, text in enumerate(block.splitlines(), next_id):
-                try:
-                    t, i, j, k, v, q = text.split(",")
-                    exporter, importer = codes[i], codes[j]
-                except (ValueError, KeyError):
-                    raise _baci_rejection(ctx, text, row_id + to_line) from None
-                if t not in years:
-                    ctx.year(t, row_id + to_line)
-                    years.add(t)
-                if k not in hs_codes:
-                    k = ctx.hs(k, row_id + to_line)
-                if q in NO_QUANTITY:
-                    append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t\\N\t\n")
-                else:
-                    append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t{q}\tt\n")
-            next_id += len(out)
-            ctx.rows = next_id - ctx.first_id
-            yield "".join(out)
+        try:
+            header = handle.readline().replace(" ", "").strip()
+            if header != "t,i,j,k,v,q":
+                raise ImportRejected(ctx.path, 1, _("expected the BACI header t,i,j,k,v,q"))
+            next_id, years = ctx.first_id, set()
+            for block in _blocks(handle):
+                out: list[str] = []
+                append = out.append
+                lines = block.split("\n")
+                if not lines[-1]:
+                    lines.pop()
+                if "\\" in block or "\t" in block:
+                    raise _baci_escape_rejection(ctx, lines, next_id + to_line)
+                for row_id, text in enumerate(lines, next_id):
+                    try:
+                        t, i, j, k, v, q = text.split(",")
+                        exporter, importer = codes[i], codes[j]
+                    except (ValueError, KeyError):
+                        raise _baci_rejection(ctx, text, row_id + to_line) from None
+                    if t not in years:
+                        ctx.year(t, row_id + to_line)
+                        years.add(t)
+                    if k not in hs_codes:
+                        k = ctx.hs(k, row_id + to_line)
+                    if q in NO_QUANTITY:
+                        append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t\\N\t\n")
+                    else:
+                        append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t{q}\tt\n")
+                next_id += len(out)
+                ctx.rows = next_id - ctx.first_id
+                yield "".join(out)
+        except UnicodeDecodeError:
+            raise not_utf8(ctx.path) from None
 
 
 def _blocks(handle) -> Iterator[str]:
@@ -185,6 +207,12 @@ def _blocks(handle) -> Iterator[str]:
         yield block
 
 
+def _baci_escape_rejection(ctx: ReadContext, lines: list[str], first_line: int) -> ImportRejected:
+    """A tab or a backslash would be read by COPY as a separator or an escape: refuse it."""
+    line = next(n for n, text in enumerate(lines, first_line) if "\\" in text or "\t" in text)
+    return ImportRejected(ctx.path, line, _("a tab or a backslash is not allowed in a BACI row"))
+
+
 def _baci_rejection(ctx: ReadContext, text: str, line: int) -> ImportRejected:
     parts = text.split(",")
     if len(parts) != 6:
@@ -192,7 +220,9 @@ def _baci_rejection(ctx: ReadContext, text: str, line: int) -> ImportRejected:
             ctx.path, line, _("expected 6 columns, found %(n)s") % {"n": len(parts)}
         )
     code = next(c for c in parts[1:3] if c not in countries.baci_codes())
-    return ImportRejected(ctx.path, line, _("unknown country code %(code)r") % {"code": code})
+    return ImportRejected(
+        ctx.path, line, _("unknown country code %(code)r") % {"code": shown(code)}
+    )
 
 
 def _line(ctx: ReadContext, *fields) -> str:
@@ -202,50 +232,52 @@ def _line(ctx: ReadContext, *fields) -> str:
     return "\t".join(NULL if value is None else str(value) for value in values) + "\n"
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only ("²" and other Unicode digits are not numbers to int() or COPY)."""
+    return value.isascii() and value.isdigit()
+
+
+def _country(ctx: ReadContext, code: str, line: int) -> str:
+    code = code.strip().upper()
+    if code not in countries.alpha3_codes():
+        raise ImportRejected(
+            ctx.path, line, _("unknown country code %(code)r") % {"code": shown(code)}
+        )
+    return code
+
+
 def read_datamexico(ctx: ReadContext) -> Iterator[str]:
     """DataMéxico state exports: Month ID, State ID, HS6 ID (section + 6 digits), Flow ID, ..."""
     flows = {"1": "M", "2": "X"}
     required = ["Month ID", "State ID", "HS6 ID", "Flow ID", "Country ID", "Trade Value"]
     for line, row in read_csv(ctx.path, required):
+        ctx.reached(line)
         month_id = row["Month ID"].strip()
-        if not (len(month_id) == 6 and month_id.isdigit() and 1 <= int(month_id[4:]) <= 12):
-            raise ImportRejected(ctx.path, line, _("bad month %(value)r") % {"value": month_id})
+        if not (len(month_id) == 6 and _digits(month_id) and 1 <= int(month_id[4:]) <= 12):
+            raise ImportRejected(
+                ctx.path, line, _("bad month %(value)r") % {"value": shown(month_id)}
+            )
         region = ctx.regions.get(row["State ID"].strip().zfill(2))
         if region is None:
             raise ImportRejected(
-                ctx.path, line, _("unknown state %(value)r") % {"value": row["State ID"]}
+                ctx.path, line, _("unknown state %(value)r") % {"value": shown(row["State ID"])}
             )
         hs6 = row["HS6 ID"].strip()
-        if not hs6.isdigit() or len(hs6) not in (7, 8):
-            raise ImportRejected(ctx.path, line, _("bad HS6 ID %(value)r") % {"value": hs6})
+        if not _digits(hs6) or len(hs6) not in (7, 8):
+            raise ImportRejected(ctx.path, line, _("bad HS6 ID %(value)r") % {"value": shown(hs6)})
         flow = flows.get(row["Flow ID"].strip())
         if flow is None:
             raise ImportRejected(
-                ctx.path, line, _("unknown flow %(value)r") % {"value": row["Flow ID"]}
+                ctx.path, line, _("unknown flow %(value)r") % {"value": shown(row["Flow ID"])}
             )
-        partner = row["Country ID"].strip().upper()
-        if not (len(partner) == 3 and partner.isalpha()):
-            raise ImportRejected(
-                ctx.path, line, _("unknown country code %(code)r") % {"code": partner}
-            )
+        partner = _country(ctx, row["Country ID"], line)
         value = ctx.number(row["Trade Value"], line, _("value"))
         year = ctx.year(month_id[:4], line)
         ctx.months.add(int(month_id))
         ctx.regions_seen.add(region)
-        yield _line(
-            ctx,
-            "MEX",
-            region,
-            partner,
-            flow,
-            ctx.hs(hs6[-6:], line),
-            year,
-            int(month_id[4:]),
-            value,
-            None,
-            "",
-            "",
-        )
+        hs = ctx.hs(hs6[-6:], line)
+        month = int(month_id[4:])
+        yield _line(ctx, "MEX", region, partner, flow, hs, year, month, value, None, "", "")
 
 
 COMTRADE_ALIASES = {
@@ -261,51 +293,47 @@ COMTRADE_ALIASES = {
 }
 COMTRADE_FLOWS = {"M": "M", "X": "X", "1": "M", "2": "X"}
 COMTRADE_SKIPPED_FLOWS = {"RM", "RX", "3", "4", "MIP", "XIP", "MOP", "XOP", "DX", "FM"}
+UNIT_TEXT = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes
 
 
 def read_comtrade(ctx: ReadContext) -> Iterator[str]:
     """UN Comtrade CSV (Comtrade Plus or legacy columns), annual or monthly."""
-    with ctx.path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
-        names = {
-            key: next((a for a in aliases if a in fields), None)
-            for key, aliases in COMTRADE_ALIASES.items()
-        }
-        missing = [k for k, v in names.items() if v is None and k not in ("quantity", "unit")]
-        if missing:
+    fields = csv_header(ctx.path)
+    names = {
+        key: next((a for a in aliases if a in fields), None)
+        for key, aliases in COMTRADE_ALIASES.items()
+    }
+    missing = [k for k, v in names.items() if v is None and k not in ("quantity", "unit")]
+    if missing:
+        raise ImportRejected(
+            ctx.path, 1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}
+        )
+    for line, row in read_csv(ctx.path, []):
+        flow_code = row[names["flow"]].strip()
+        if flow_code in COMTRADE_SKIPPED_FLOWS:
+            ctx.skip(line)
+            continue
+        ctx.reached(line)
+        flow = COMTRADE_FLOWS.get(flow_code)
+        if flow is None:
             raise ImportRejected(
-                ctx.path, 1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}
+                ctx.path, line, _("unknown flow %(value)r") % {"value": shown(flow_code)}
             )
-        for row in reader:
-            line = reader.line_num
-            flow_code = row[names["flow"]].strip()
-            if flow_code in COMTRADE_SKIPPED_FLOWS:
-                ctx.skip(line)
-                continue
-            flow = COMTRADE_FLOWS.get(flow_code)
-            if flow is None:
-                raise ImportRejected(
-                    ctx.path, line, _("unknown flow %(value)r") % {"value": flow_code}
-                )
-            yield _comtrade_line(ctx, row, names, flow, line)
+        yield _comtrade_line(ctx, row, names, flow, line)
 
 
 def _comtrade_line(ctx: ReadContext, row: dict, names: dict, flow: str, line: int) -> str:
-    reporter = row[names["reporter"]].strip().upper()
+    reporter = _country(ctx, row[names["reporter"]], line)
     partner = row[names["partner"]].strip().upper()
-    partner = "WLD" if partner in ("W00", "WLD") else partner
-    if not (len(reporter) == 3 and len(partner) == 3):
-        code = reporter if len(reporter) != 3 else partner
-        raise ImportRejected(ctx.path, line, _("unknown country code %(code)r") % {"code": code})
+    partner = "WLD" if partner in ("W00", "WLD") else _country(ctx, partner, line)
     code = row[names["code"]].strip()
     hs = None if code.upper() == "TOTAL" else ctx.hs(code, line)
-    period = row[names["period"]].strip()
-    month = int(period[4:]) if len(period) == 6 and period.isdigit() else None
     year = ctx.year(row[names["year"]].strip(), line)
+    month = _comtrade_month(ctx, row[names["period"]].strip(), year, line)
     quantity = (row.get(names["quantity"] or "") or "").strip()
     quantity = None if quantity in ("", "NA") else ctx.number(quantity, line, _("quantity"))
-    unit = (row.get(names["unit"] or "") or "").strip()[:12] if quantity is not None else ""
+    unit = (row.get(names["unit"] or "") or "").strip() if quantity is not None else ""
+    unit = UNIT_TEXT.sub("", unit)[:12]
     value = ctx.number(row[names["value"]], line, _("value"))
     return _line(ctx, reporter, None, partner, flow, hs, year, month, value, quantity, unit, "")
 
@@ -336,6 +364,18 @@ def read_oec_hs2(ctx: ReadContext) -> Iterator[str]:
         yield _line(
             ctx, reporter, None, "WLD", flow, ctx.hs(chapter, line), year, None, value, None, "", ""
         )
+
+
+def _comtrade_month(ctx: ReadContext, period: str, year: int, line: int) -> int | None:
+    """The month of a monthly period (YYYYMM), None for a year; a period of another year or
+    month 13 rejects the file."""
+    if period == str(year):
+        return None
+    if len(period) == 6 and _digits(period) and period[:4] == str(year):
+        month = int(period[4:])
+        if 1 <= month <= 12:
+            return month
+    raise ImportRejected(ctx.path, line, _("bad period %(value)r") % {"value": shown(period)})
 
 
 READERS = {
@@ -389,6 +429,8 @@ def import_trade_file(
         count = storage.write_rows(
             dataset_id=dataset.pk, chunks=read(ctx), columns=columns, ctx=ctx, progress=progress
         )
+        if not count:
+            raise ImportRejected(path, None, _("no rows to import (only a header)"))
         dataset.rows = count
         dataset.period_start = min(ctx.years, default=None)
         dataset.period_end = max(ctx.years, default=None)

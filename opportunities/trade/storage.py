@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
+from django.db.models import Count, Min
 from django.utils.translation import gettext as _
 
 from opportunities.trade.models import TradeFlow
@@ -69,6 +70,7 @@ def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
         )
         cursor.execute(f"ALTER TABLE {new} ALTER COLUMN dataset_id SET DEFAULT {dataset_id}")
         _copy(cursor, f"COPY {new} ({', '.join(columns)}) FROM STDIN", chunks, ctx, progress)
+        _refuse_repeated_rows(cursor, new, columns, ctx)
         cursor.execute(f"ALTER TABLE {new} ADD PRIMARY KEY (id)")
         delete_rows(dataset_id)
         cursor.execute(f"ALTER TABLE {new} RENAME TO {table}_{dataset_id}")
@@ -77,6 +79,25 @@ def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
             f"ALTER TABLE {table} ATTACH PARTITION {table}_{dataset_id} "
             f"FOR VALUES FROM ({low}) TO ({high})"
         )
+
+
+def _refuse_repeated_rows(cursor, table: str, columns, ctx) -> None:
+    """Reject a file in which a row repeats an earlier one in every column: summed, the
+    statistic would count twice. One grouping pass over the new partition, no index."""
+    fields = ", ".join(c for c in columns if c != "id")
+    cursor.execute(
+        f"SELECT ids[1], ids[2] FROM (SELECT (array_agg(id ORDER BY id))[1:2] AS ids "
+        f"FROM {table} GROUP BY {fields} HAVING count(*) > 1) repeated ORDER BY ids[2] LIMIT 1"
+    )
+    repeated = cursor.fetchone()
+    if repeated:
+        raise repeated_row(ctx, *(ctx.file_line(i - ctx.first_id + 1) for i in repeated))
+
+
+def repeated_row(ctx, first: int, again: int) -> ImportRejected:
+    return ImportRejected(
+        ctx.path, again, _("repeats line %(line)s (duplicate row)") % {"line": first}
+    )
 
 
 def _copy(cursor, sql: str, chunks, ctx, progress) -> None:
@@ -93,7 +114,14 @@ def _copy(cursor, sql: str, chunks, ctx, progress) -> None:
     except (errors.DataError, errors.BadCopyFileFormat) as exc:
         found = re.search(r"line (\d+)", exc.diag.context or "")
         line = ctx.file_line(int(found.group(1))) if found else None
-        raise ImportRejected(ctx.path, line, exc.diag.message_primary or str(exc)) from exc
+        detail = exc.diag.message_primary or str(exc)
+        if isinstance(exc, errors.NumericValueOutOfRange):
+            reason = _("a number is too large (%(detail)s)") % {"detail": detail}
+        elif isinstance(exc, errors.InvalidTextRepresentation):
+            reason = _("a number is not valid (%(detail)s)") % {"detail": detail}
+        else:
+            reason = detail
+        raise ImportRejected(ctx.path, line, reason[:200]) from exc
 
 
 def _joined(chunks: Iterable[str]) -> Iterator[str]:
@@ -128,3 +156,17 @@ def _insert_rows(dataset_id: int, chunks, columns, ctx) -> None:
                 raise ImportRejected(ctx.path, line_number, _("a value is not a number")) from None
             flows.append(TradeFlow(dataset_id=dataset_id, **row))
         TradeFlow.objects.bulk_create(flows)
+    _refuse_repeated_rows_orm(dataset_id, columns, ctx)
+
+
+def _refuse_repeated_rows_orm(dataset_id: int, columns, ctx) -> None:
+    rows = TradeFlow.objects.filter(dataset_id=dataset_id)
+    fields = [c for c in columns if c != "id"]
+    groups = rows.values(*fields).annotate(n=Count("id")).filter(n__gt=1).order_by()[:1]
+    group = next(iter(groups), None)
+    if group is None:
+        return
+    del group["n"]
+    start = rows.aggregate(first=Min("id"))["first"]
+    first, again = rows.filter(**group).order_by("id").values_list("id", flat=True)[:2]
+    raise repeated_row(ctx, ctx.file_line(first - start + 1), ctx.file_line(again - start + 1))

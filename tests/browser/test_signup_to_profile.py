@@ -32,6 +32,7 @@ def test_sign_up_verify_and_complete_the_company_profile_in_spanish(phone, live_
     page.get_by_label(re.compile("^Correo electrónico")).fill("direccion@cafedealtura.mx")
     page.get_by_label(re.compile("^Contraseña:?$")).fill("Tostado-Veracruz-91")
     page.get_by_label(re.compile(r"^Contraseña \(de nuevo\)")).fill("Tostado-Veracruz-91")
+    page.get_by_label("He leído y acepto el aviso de privacidad").check()
     page.get_by_role("button", name="Registrarse").click()
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
 

@@ -1,5 +1,7 @@
 """Accounts: email verification, Argon2, rate limits and no account enumeration."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -41,7 +43,7 @@ def login(client, email: str, password: str):
 def test_sign_up_sends_a_verification_email_and_holds_the_account_until_confirmed(client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "nuevo@uvas.pe", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "nuevo@uvas.pe", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     assert response["Location"] == "/accounts/confirm-email/"
     assert "/accounts/confirm-email/" in mail.outbox[0].body
@@ -88,12 +90,104 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, ve
 
 def test_sign_up_with_a_registered_email_looks_like_any_sign_up(client, verified_user):
     taken = client.post(
-        "/accounts/signup/", {"email": "ana@cafe.mx", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"email": "ana@cafe.mx", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     fresh = client.post(
-        "/accounts/signup/", {"email": "otra@cafe.mx", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"email": "otra@cafe.mx", "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"},
     )
     assert taken.status_code == fresh.status_code == 302
     assert taken["Location"] == fresh["Location"]
     assert same_page(taken, fresh)
     assert User.objects.filter(email="ana@cafe.mx").count() == 1
+
+
+class Clock:
+    """allauth's rate limits read time.time(); this one stands still unless a test moves it
+    (so that a slow machine does not move the boundary)."""
+
+    def __init__(self):
+        import time
+
+        self.real, self.start, self.offset = time, time.time(), 0.0
+
+    def time(self) -> float:
+        return self.start + self.offset
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("allauth.core.internal.ratelimit.time", clock)
+    return clock
+
+
+def answered(client, response, email: str) -> tuple:
+    """What a visitor sees: the status, where it leads, and the next page with the address
+    shown in it replaced (each page names the address typed in, whoever owns it), and the
+    CSRF token (new for every visitor)."""
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    text = page.content.decode().replace(email, "EMAIL")
+    text = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "CSRF", text)
+    return response.status_code, response.get("Location"), page.status_code, text
+
+
+def sign_up(client, email: str):
+    form = {"email": email, "password1": PASSWORD, "password2": PASSWORD, "privacy": "on"}
+    return client.post("/accounts/signup/", form)
+
+
+@pytest.mark.parametrize("seconds_later", [179, 181])
+def test_sign_up_answers_the_same_for_new_known_and_just_signed_up_addresses_around_the_cooldown(
+    clock, verified_user, seconds_later
+):
+    from django.conf import settings
+    from django.test import Client
+
+    sign_up(Client(), "reciente@uvas.pe")  # a minute ago somebody signed up with this address
+    clock.offset = seconds_later  # just inside / just past the 180 s resend cooldown
+    assert settings.ACCOUNT_RATE_LIMITS["confirm_email"] == "1/3m/key"
+    answers = {}
+    for email in ("nueva@uvas.pe", "ana@cafe.mx", "reciente@uvas.pe"):
+        client = Client()
+        answers[email] = answered(client, sign_up(client, email), email)
+    new, known, recent = answers.values()
+    assert new == known == recent
+    assert "EMAIL" in new[3]  # "we sent a confirmation email to ...", for all three
+    assert User.objects.filter(email="reciente@uvas.pe").count() == 1
+
+
+@pytest.mark.parametrize("seconds_later", [179, 181])
+def test_login_and_reset_answer_the_same_for_new_known_and_just_signed_up_addresses(
+    clock, verified_user, seconds_later
+):
+    from django.test import Client
+
+    sign_up(Client(), "reciente@uvas.pe")
+    clock.offset = seconds_later
+    logins, resets = {}, {}
+    for email in ("nadie@uvas.pe", "ana@cafe.mx", "reciente@uvas.pe"):
+        client = Client()
+        logins[email] = answered(client, login(client, email, "wrong-password"), email)
+        reset = client.post("/accounts/password/reset/", {"email": email})
+        resets[email] = answered(client, reset, email)
+    assert len(set(logins.values())) == 1
+    assert len(set(resets.values())) == 1
+
+
+def test_password_reset_answers_the_same_past_its_per_address_limit(client, verified_user):
+    """5 resets an hour per address: the sixth for a known address looks like any sixth."""
+    from django.test import Client
+
+    sign_up(Client(), "reciente@uvas.pe")
+    answers = {}
+    for email in ("nadie@uvas.pe", "ana@cafe.mx", "reciente@uvas.pe"):
+        client = Client()
+        tries = [client.post("/accounts/password/reset/", {"email": email}) for _ in range(6)]
+        answers[email] = [answered(client, response, email) for response in tries[-2:]]
+    new, known, recent = answers.values()
+    assert new == known == recent

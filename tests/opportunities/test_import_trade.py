@@ -153,6 +153,20 @@ def test_a_bad_row_rejects_the_whole_file_with_its_line(tmp_path, fmt, text, lin
     assert not TradeDataset.objects.exists()
 
 
+def test_a_datamexico_row_cut_to_ten_columns_is_refused_at_its_line_without_a_traceback(
+    tmp_path,
+):
+    lines = (DATA / "datamexico" / "state03_202412.csv").read_text().splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0]  # line 4 loses its Trade Value
+    path = write(tmp_path, "state03_202412.csv", "\n".join(lines) + "\n")
+    with pytest.raises(CommandError) as rejected:
+        call_command("import_trade", str(path), format="datamexico", stdout=StringIO())
+    assert str(rejected.value) == (
+        "rejected, nothing was written: state03_202412.csv, line 4: expected 11 columns, found 10"
+    )
+    assert not TradeFlow.objects.exists() and not TradeDataset.objects.exists()
+
+
 def test_a_rejected_reimport_keeps_the_rows_of_the_earlier_import(tmp_path):
     path = write(tmp_path, "baci.csv", BACI)
     import_trade_file(path=path, fmt="baci")
