@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from companies import services, tokens
 from companies.models import (
@@ -77,7 +78,13 @@ class CompanyAdmin(admin.ModelAdmin):
     def verify(self, request, queryset):
         count = services.set_verification(companies=queryset, status=Company.Status.VERIFIED)
         self.message_user(
-            request, _("%(count)s companies verified and told by email.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)s company verified and told by email.",
+                "%(count)s companies verified and told by email.",
+                count,
+            )
+            % {"count": count},
         )
 
     @admin.action(
@@ -88,7 +95,11 @@ class CompanyAdmin(admin.ModelAdmin):
             count = services.set_verification(
                 companies=queryset, status=Company.Status.REJECTED, reason=reason
             )
-            return _("%(count)s companies rejected and told why by email.") % {"count": count}
+            return ngettext(
+                "%(count)s company rejected and told why by email.",
+                "%(count)s companies rejected and told why by email.",
+                count,
+            ) % {"count": count}
 
         return ask_reason(
             self,

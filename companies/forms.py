@@ -8,6 +8,7 @@ from companies.models import Certification, Company, Direction, Membership, Regi
 from companies.taxid import clean_tax_id
 from opportunities.models import HSCode, Sector
 from tradeportal.i18n import Country
+from tradeportal.text import legal_name
 from tradeportal.uploads import check_image
 
 LANGUAGE_CHOICES = [
@@ -72,7 +73,12 @@ class CompanyIdentityForm(forms.ModelForm):
         groups = {code: [] for code, _label in Country.choices}
         for region in Region.objects.all():
             groups[region.country].append((region.pk, region.name))
-        return [("", "---------")] + [(label, groups[code]) for code, label in Country.choices]
+        return [("", _("Choose a state or region"))] + [
+            (label, groups[code]) for code, label in Country.choices
+        ]
+
+    def clean_legal_name(self):
+        return legal_name(self.cleaned_data["legal_name"])
 
     def clean_year_founded(self):
         year = self.cleaned_data.get("year_founded")

@@ -29,6 +29,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_ID = 1
+# The Sites framework's name and domain come from these at every migrate (tradeportal/sites.py).
+SITE_NAME = env.str("SITE_NAME", default="TradePortal")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "formtools",
     "csp",
+    "tradeportal",
     "companies",
     "opportunities",
 ]
@@ -131,6 +134,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TradePortal] "
+# allauth's emails in the site's one branded layout (templates/emails/base.html).
+ACCOUNT_ADAPTER = "companies.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip,60/h/ip"),
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="5/5m/ip,5/5m/key"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from opportunities import services
 from opportunities.models import Opportunity
@@ -31,7 +32,13 @@ class OpportunityAdmin(admin.ModelAdmin):
         for curated in queryset.filter(kind="curated").exclude(status="published"):
             services.publish_curated(opportunity=curated)
             moderated += 1
-        self.message_user(request, _("%(count)s opportunities published.") % {"count": moderated})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s opportunity published.", "%(count)s opportunities published.", moderated
+            )
+            % {"count": moderated},
+        )
 
     @admin.action(description=_("Reject the selected buyer requests"), permissions=["change"])
     def reject(self, request, queryset):
@@ -39,7 +46,9 @@ class OpportunityAdmin(admin.ModelAdmin):
 
         def apply(reason: str) -> str:
             count = services.moderate(opportunities=requests, publish=False, note=reason)
-            return _("%(count)s buyer requests rejected.") % {"count": count}
+            return ngettext(
+                "%(count)s buyer request rejected.", "%(count)s buyer requests rejected.", count
+            ) % {"count": count}
 
         return ask_reason(
             self,

@@ -1,11 +1,5 @@
-from django import template
+"""The number filters under their older name: {% load trade %} is {% load formatting %}."""
 
-from tradeportal import formatting
+from tradeportal.templatetags.formatting import register
 
-register = template.Library()
-
-
-@register.filter
-def usd(value) -> str:
-    """Render a US dollar amount compactly in the active language."""
-    return formatting.usd(value)
+__all__ = ["register"]
