@@ -32,8 +32,8 @@ _LEGAL_FORMS = [
 
 
 def legal_name(text: str) -> str:
-    """A company's legal name as stored: single spaces, its legal form written one way, no
-    doubled period ("Uvas  del Sur sac" -> "Uvas del Sur S.A.C.", "X S.A. de C.V.." -> "... C.V.")."""
+    """A company's legal name as stored: single spaces, its legal form written one way and no
+    doubled period ("Uvas  del Sur sac" -> "Uvas del Sur S.A.C.", "C.V.." -> "C.V.")."""
     name = _SPACES.sub(" ", text or "").strip()
     for pattern, form in _LEGAL_FORMS:
         name = pattern.sub(form, name)

@@ -8,8 +8,8 @@ el 5 %." in Spanish, the same sentence in English for an English reader.
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from opportunities.matching.scoring import product_fit
 from companies.models import Certification
+from opportunities.matching.scoring import product_fit
 from tradeportal.formatting import percent, usd
 from tradeportal.i18n import Country, country_name
 
