@@ -63,6 +63,7 @@ class CompanyIdentityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = self._grouped_regions()
         self.fields["size"].choices = SizeBand.choices  # radio buttons need no empty choice
+        self.fields["country"].choices = [("", _("Choose a country")), *Country.choices]
         self.fields["tax_id"].help_text = self._meta.help_texts["tax_id"]
         if self.instance.pk:  # the country and tax id identify the company once it exists
             self.fields["country"].disabled = True

@@ -1,7 +1,9 @@
 """Celery tasks of the opportunities app: thin wrappers that call domain functions."""
 
 from celery import shared_task
+from django.db import transaction
 
+from companies.models import Company
 from opportunities import demand, services
 
 
@@ -26,5 +28,16 @@ def close_expired_requests() -> int:
 @shared_task(acks_late=True)
 def import_trade_upload(upload_id: int) -> str:
     """Import a file staff uploaded in the admin; the upload records the result or the reason
-    (with the line number) it was rejected. Running it again after it finished changes nothing."""
-    return services.import_trade_upload(upload_id)
+    (with the line number) it was rejected, then what the new data changed: opportunities
+    published, updated and closed, and the firms rematched. Running it again after it finished
+    changes nothing."""
+    from opportunities.matching import tasks as matching  # as regenerate_demand does, until the
+    # layering moves these tasks above matching
+
+    status = services.import_trade_upload(upload_id)
+    if status == "done":
+        counts = demand.regenerate()
+        firms = Company.objects.filter(products__isnull=False).distinct().count()
+        services.record_upload_summary(upload_id=upload_id, demand=counts, companies=firms)
+        transaction.on_commit(matching.full_rematch.delay)
+    return status

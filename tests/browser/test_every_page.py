@@ -354,8 +354,9 @@ AXE_RUN = """async () => {
 
 # axe-core's own checks inside Django's admin widgets (not our templates): filter_horizontal's
 # labels carry aria attributes axe refuses, select2 (autocomplete fields) leaves its combobox
-# unnamed, and list_editable inputs have no label of their own (the column header names them).
-ADMIN_WIDGET_RULES = {"aria-prohibited-attr", "aria-input-field-name", "label"}
+# unnamed, and list_editable and tabular inline fields have no label of their own (the column
+# header names them).
+ADMIN_WIDGET_RULES = {"aria-prohibited-attr", "aria-input-field-name", "label", "select-name"}
 
 
 def check(page, url: str, language: str, errors: list[str]) -> list[str]:
