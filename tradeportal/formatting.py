@@ -1,6 +1,7 @@
 """Every number as its reader expects it, in one place: pages, emails and the API's texts.
 
-Spanish (the site's es formats): "US$ 16,0 M", "US$ 1,80", "4,7 %", "1.260"; English:
+Spanish (Django's es formats: a no-break space between thousands): "US$ 16,0 M", "US$ 1,80",
+"4,7 %", "1 260"; English:
 "US$16.0M", "US$1.80", "4.7%", "1,260". Templates use the filters of the `formatting` library
 (tradeportal/templatetags/formatting.py); Python code calls these functions. Scores are rounded
 by `score` alone, so an email and the dashboard never disagree (94 and 95 for a 94.5).

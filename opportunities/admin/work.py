@@ -140,4 +140,4 @@ def work_waiting() -> list[WorkItem]:
 
 admin.site.site_header = _("TradePortal — Administration")
 admin.site.site_title = _("TradePortal — Administration")
-admin.site.index_title = _("Work waiting")
+admin.site.index_title = _("Start")

@@ -39,7 +39,7 @@ def test_the_sites_own_rules_give_the_message_in_the_clients_language(world):
     english = error(token_client(world.owner, "en").post(path, body, format="json"))
     assert spanish["fields"]["hs_code"] == [
         "74 no es una partida del SA (4 dígitos) ni una subpartida (6 dígitos). "
-        "Busca por palabras para encontrar la tuya."
+        "Busque por palabras para encontrar la suya."
     ]
     assert english["fields"]["hs_code"] == [
         "74 is not an HS heading (4 digits) or subheading (6 digits). "

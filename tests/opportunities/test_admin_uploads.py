@@ -82,7 +82,7 @@ def test_running_the_import_of_an_upload_twice_imports_it_once(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("baci.xlsx", BACI, "Sube un archivo CSV (.csv)"),
+        ("baci.xlsx", BACI, "Suba un archivo CSV (.csv)"),
         ("baci.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "no es un archivo de texto"),
         ("baci.csv", "t;i;j\n2024;484;604\n".encode("utf-16"), "no es un archivo de texto"),
         ("baci.csv", b"t,i,j,k,v,q\n2024,484,604,852852,1,1\nPer\xfa\n", "codificado en UTF-8"),
@@ -118,7 +118,7 @@ def test_staff_cannot_edit_an_upload_after_the_fact(client, staff):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (image_bytes("GIF"), "Sube una imagen PNG, JPEG o WebP"),
+        (image_bytes("GIF"), "Suba una imagen PNG, JPEG o WebP"),
         (image_bytes("PNG", (1200, 1200), noise=True), "La imagen debe pesar 2 MB o menos"),
     ],
 )
