@@ -139,3 +139,39 @@ def test_a_sector_image_must_be_a_small_png_jpeg_or_webp(client, staff, content,
     )
     assert message in response.content.decode()
     assert not Sector.objects.get(pk=sector.pk).image
+
+
+def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
+    client, staff, django_capture_on_commit_callbacks
+):
+    import re
+
+    from opportunities.services import upload_progress
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "baci_2024.csv", BACI)
+    done = TradeUpload.objects.get()
+    # The browser goes to the upload itself, not back to the list, and is not kept waiting.
+    assert response["Location"] == f"/admin/opportunities/tradeupload/{done.pk}/change/"
+    assert "2 filas importadas (2023–2024)." in done.message
+    assert re.search(
+        r"Oportunidades: \d+ publicadas, \d+ actualizadas, \d+ cerradas\. "
+        r"Se recalculan las coincidencias de \d+ empresas\.",
+        done.message,
+    ), done.message
+    assert upload_progress(done.pk) == ""  # the progress line is gone once it finished
+
+
+def test_a_queued_upload_shows_its_progress_and_reloads_itself(client, staff):
+    from django.core.cache import cache
+
+    from opportunities.services import upload_progress_key
+
+    queued = TradeUpload.objects.create(file="imports/big.csv", format="baci")
+    cache.set(upload_progress_key(queued.pk), "120 000 filas")
+    page = client.get(f"/admin/opportunities/tradeupload/{queued.pk}/change/").content.decode()
+    assert "120 000 filas" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
+    finished = TradeUpload.objects.create(file="imports/x.csv", format="baci", status="done")
+    page = client.get(f"/admin/opportunities/tradeupload/{finished.pk}/change/").content.decode()
+    assert 'http-equiv="refresh"' not in page
