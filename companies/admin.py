@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies import services, tokens
+from companies import tokens
 from companies.models import (
     ApiToken,
     Company,
@@ -13,6 +13,7 @@ from companies.models import (
     Region,
     User,
 )
+from opportunities.matching import services as matching
 from tradeportal.admin_reasons import ask_reason
 
 
@@ -76,7 +77,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected companies"), permissions=["change"])
     def verify(self, request, queryset):
-        count = services.set_verification(companies=queryset, status=Company.Status.VERIFIED)
+        count = matching.set_verification(companies=queryset, status=Company.Status.VERIFIED)
         self.message_user(
             request,
             ngettext(
@@ -92,7 +93,7 @@ class CompanyAdmin(admin.ModelAdmin):
     )
     def reject(self, request, queryset):
         def apply(reason: str) -> str:
-            count = services.set_verification(
+            count = matching.set_verification(
                 companies=queryset, status=Company.Status.REJECTED, reason=reason
             )
             return ngettext(

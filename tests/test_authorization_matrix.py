@@ -32,7 +32,6 @@ from opportunities.models import (
     MatchingRun,
     MatchingSettings,
     Opportunity,
-    OutboxEmail,
     TradeUpload,
 )
 from opportunities.notifications.content import unsubscribe_token
@@ -49,6 +48,7 @@ from tests.factories import (
     TradeFlowFactory,
     UserFactory,
 )
+from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def world() -> World:
         "opportunities.interest": interest,
         "opportunities.matchingsettings": MatchingSettings.load(),
         "opportunities.matchingrun": MatchingRun.objects.create(kind=MatchingRun.Kind.FULL),
-        "opportunities.outboxemail": OutboxEmail.objects.create(
+        "tradeportal.outboxemail": OutboxEmail.objects.create(
             key="matrix-test", to_email="duena@uvas.pe", template="emails/digest"
         ),
     }

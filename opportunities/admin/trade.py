@@ -7,8 +7,9 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from opportunities import services, tasks
+from opportunities.matching import tasks
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade import uploads
 from tradeportal.uploads import check_csv
 
 
@@ -80,7 +81,7 @@ class TradeUploadAdmin(admin.ModelAdmin):
     def progress(self, obj) -> str:
         if obj.status != TradeUpload.Status.QUEUED:
             return "—"
-        return services.upload_progress(obj.pk) or _("Waiting for a worker…")
+        return uploads.upload_progress(obj.pk) or _("Waiting for a worker…")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

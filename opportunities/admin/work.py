@@ -15,8 +15,9 @@ from django.utils.translation import ngettext
 
 from companies.models import Company
 from opportunities.matching.health import last_full_run
-from opportunities.models import MatchingRun, Opportunity, OutboxEmail, TradeUpload
+from opportunities.models import MatchingRun, Opportunity, TradeUpload
 from tradeportal.formatting import number
+from tradeportal.models import OutboxEmail
 
 
 @dataclass(frozen=True)

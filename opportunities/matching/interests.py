@@ -2,15 +2,14 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opportunities.models import Interest, Match
-from opportunities.notifications import enqueue_email
+from companies.services import email_members
+from opportunities.matching.models import Interest, Match
 
 REMINDER_AFTER = timedelta(days=7)
 OUTCOME_AFTER = timedelta(days=30)
@@ -123,23 +122,17 @@ def _receiver(interest: Interest):
 def _email_members(company, template: str, interest: Interest, extra: dict) -> None:
     if company is None:
         return
-    for membership in company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = settings.SITE_URL.rstrip("/") + reverse("opportunities:interests")
-        enqueue_email(
-            key=f"{template}:{interest.pk}:{user.pk}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={
-                "company": company.display_name,
-                "link": link,
-                "subject": interest.opportunity.title if interest.opportunity_id else "",
-                **extra,
-            },
-        )
+    email_members(
+        company=company,
+        template=template,
+        key=f"{template}:{interest.pk}:{{user}}",
+        link=lambda: reverse("opportunities:interests"),
+        context={
+            "company": company.display_name,
+            "subject": interest.opportunity.title if interest.opportunity_id else "",
+            **extra,
+        },
+    )
 
 
 def set_match_status(*, match: Match, status: str) -> None:

@@ -7,9 +7,9 @@ keyed by match and user, so the same match never goes twice to the same person."
 from django.utils import timezone
 
 from companies.models import Membership, NotificationFrequency
-from opportunities.models import OutboxEmail
 from opportunities.notifications import content, selectors
-from opportunities.notifications.outbox import enqueue_many
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import enqueue_many
 
 MAX_PER_MEMBER = 10
 

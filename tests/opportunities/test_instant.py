@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from opportunities.models import OutboxEmail
 from opportunities.notifications.instant import queue_match_emails
-from opportunities.notifications.outbox import send_queued
 from tests.opportunities.test_outbox_support import match, member
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

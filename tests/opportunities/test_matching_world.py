@@ -156,8 +156,8 @@ def test_only_the_best_matches_above_the_floor_are_kept(world, settings):
 
 
 def test_the_engine_write_queues_one_instant_email_per_new_match_and_none_on_a_rematch(world):
-    from opportunities.models import OutboxEmail
     from tests.opportunities.test_outbox_support import member
+    from tradeportal.models import OutboxEmail
 
     membership = member("instant", company=world["monitors_mx"], min_score=50)
     engine.match_companies([world["monitors_mx"].pk])

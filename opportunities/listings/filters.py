@@ -12,8 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Region
-from opportunities import search
-from opportunities.models import Opportunity, Sector
+from opportunities.listings.models import Opportunity
+from opportunities.reference import search
+from opportunities.reference.models import Sector
 from tradeportal.i18n import Country
 
 SORTS = {

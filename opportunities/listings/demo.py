@@ -17,7 +17,11 @@ from django.utils import timezone
 from stdnum.mx import rfc
 from stdnum.pe import ruc
 
+from companies.models import Company, CompanyProduct, Membership, Region, User
+from opportunities.listings.models import Opportunity
+from opportunities.reference.models import HSCode, Sector
 from tradeportal import pagecache
+from tradeportal.text import fold
 
 DEMO_DOMAIN = "demo.tradeportal.test"
 DEMO_PASSWORD = "demo-Pacifico-2025"
@@ -112,8 +116,6 @@ def company_rows(count: int, headings: list[str], featured: dict[str, list[str]]
 @transaction.atomic
 def load(*, companies: int = 300, requests: int = 12, seed: int = 2025) -> dict:
     """Replace the demo companies, members and buyer requests; return what was created."""
-    from companies.models import Company, CompanyProduct, Region, User
-    from opportunities.models import HSCode, Sector
 
     Company.objects.filter(is_demo=True).delete()
     User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
@@ -169,8 +171,6 @@ def load(*, companies: int = 300, requests: int = 12, seed: int = 2025) -> dict:
 def _members(companies) -> list[tuple[str, str]]:
     from allauth.account.models import EmailAddress
 
-    from companies.models import Membership, User
-
     credentials = []
     for index, company in enumerate(companies, start=1):
         email = f"demo{index}.{company.country.lower()}@{DEMO_DOMAIN}"
@@ -186,9 +186,6 @@ def _members(companies) -> list[tuple[str, str]]:
 
 
 def _requests(companies, count: int, seed: int) -> None:
-    from opportunities.models import Opportunity
-    from tradeportal.text import fold
-
     rng = random.Random(seed + 1)
     buyers = [c for c in companies if c.products.filter(direction="import").exists()][:count]
     for buyer in buyers:

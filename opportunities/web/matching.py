@@ -13,12 +13,7 @@ from django.views.decorators.http import require_POST
 from opportunities.matching import interests as interest_service
 from opportunities.matching import reasons
 from opportunities.models import Interest, Match, Opportunity, Sector
-
-
-def _current_company(request):
-    from opportunities.views import _current_company as current
-
-    return current(request)
+from opportunities.web.views import _current_company
 
 
 @login_required

@@ -51,7 +51,7 @@ class TradeFlow(models.Model):
     secondary indexes, which would make each import several times slower. Importers validate
     every reference; pages read the aggregates that market-demand generation derives from it.
     On PostgreSQL the table is partitioned by id range, one partition per imported dataset
-    (see opportunities/importers/storage.py); rows created through the ORM get sequence ids and
+    (see opportunities/trade/storage.py); rows created through the ORM get sequence ids and
     land in the default partition.
     """
 

@@ -5,14 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification
-from opportunities.models import HSCode, Opportunity
+from opportunities.listings.models import Opportunity
+from opportunities.reference.forms import HSCodeField
 
 
 class BuyerRequestForm(forms.ModelForm):
-    hs_code = forms.CharField(
-        label=_("HS code"),
-        max_length=8,
-        help_text=_("The heading (4 digits) or subheading (6 digits) you want to buy."),
+    hs_code = HSCodeField(
+        help_text=_("The heading (4 digits) or subheading (6 digits) you want to buy.")
     )
     required_certifications = forms.MultipleChoiceField(
         choices=Certification.choices,
@@ -49,19 +48,6 @@ class BuyerRequestForm(forms.ModelForm):
         ]
         if self.instance.pk:
             self.initial["hs_code"] = self.instance.hs_code_id
-
-    def clean_hs_code(self):
-        code = self.cleaned_data["hs_code"].replace(".", "").strip()
-        hs_code = HSCode.objects.filter(code=code, level__in=(4, 6)).first()
-        if hs_code is None:
-            raise ValidationError(
-                _(
-                    "%(code)s is not an HS heading (4 digits) or subheading "
-                    "(6 digits). Search by words to find yours."
-                )
-                % {"code": code}
-            )
-        return hs_code
 
     def clean_quantity(self):
         quantity = self.cleaned_data.get("quantity")

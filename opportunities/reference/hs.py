@@ -5,6 +5,7 @@ The company wizard, the API and the admin all call `search_codes`.
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from opportunities.reference.models import HSCode
 from tradeportal.text import fold
 
 
@@ -14,7 +15,6 @@ def search_codes(query: str, *, levels: tuple[int, ...] = (4, 6), limit: int = 2
     "cafe" finds "Café", "cobre" finds the copper headings, "0806" or "08.06" finds grapes.
     Headings come before their subheadings, shorter matches first.
     """
-    from opportunities.models import HSCode
 
     text = fold(query)
     codes = HSCode.objects.filter(level__in=levels)

@@ -1,15 +1,15 @@
 """Reference data: HS 2022 nomenclature, regions, sectors, and the article's headline figures."""
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pycountry
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opportunities.importers import storage
-from opportunities.importers.common import ImportRejected, Progress, quiet, read_csv
+from companies.regions import Region
+from opportunities.reference.models import HSCode, HSSection, Sector, SectorCode
 from tradeportal import pagecache
+from tradeportal.importing import ImportRejected, Progress, quiet, read_csv
 from tradeportal.text import fold
 
 # The HS sections in Spanish (our translation, following the WCO's Spanish nomenclature).
@@ -63,7 +63,6 @@ def spanish_text(row: dict[str, str]) -> str:
 @transaction.atomic
 def import_hs(data_dir: Path, progress: Progress = quiet) -> int:
     """Load the 21 sections and the 2-, 4- and 6-digit codes of HS 2022; return the codes count."""
-    from opportunities.models import HSCode, HSSection
 
     sections_path = data_dir / "hs" / "sections.csv"
     sections = []
@@ -153,7 +152,6 @@ REGION_NAMES = {"MX-MEX": "Estado de México", "PE-CAL": "Callao"}
 @transaction.atomic
 def import_regions(data_dir: Path, progress: Progress = quiet) -> int:
     """Load Mexico's 32 states (INEGI codes) and Peru's 25 regions (UBIGEO codes)."""
-    from companies.models import Region
 
     regions = []
     mx_path = data_dir / "geo" / "mx_entidades_inegi.csv"
@@ -190,8 +188,6 @@ def import_regions(data_dir: Path, progress: Progress = quiet) -> int:
 
 
 def _region(path: Path, line: int, country: str, code: str, national: str, name: str, capital: str):
-    from companies.models import Region
-
     code = code.strip()
     subdivision = pycountry.subdivisions.get(code=code)
     if not code.startswith(f"{country}-") or subdivision is None:
@@ -218,7 +214,7 @@ HIGHLIGHTED = [
     "infrastructure",
 ]
 # Sectors the article names that the HS-derived taxonomy lacks, with the headings we give them
-# (documented in opportunities/importers/SECTORS.md).
+# (documented in opportunities/reference/SECTORS.md).
 EXTRA_SECTORS = {
     "security": (
         "Seguridad",
@@ -351,7 +347,6 @@ DESCRIPTIONS = {
 @transaction.atomic
 def import_sectors(data_dir: Path, progress: Progress = quiet) -> int:
     """Create or update the starting sectors and their HS headings; staff edits of names survive."""
-    from opportunities.models import HSCode, Sector, SectorCode
 
     sectors_path = data_dir / "sectors" / "business_sectors.csv"
     names = {
@@ -396,58 +391,3 @@ def import_sectors(data_dir: Path, progress: Progress = quiet) -> int:
     progress(_("Sectors: %(count)s") % {"count": len(ordered)})
     pagecache.public_pages_changed()
     return len(ordered)
-
-
-FLOWS = {"export": "X", "import": "M", "balance": "B"}
-ALPHA3 = {"MX": "MEX", "PE": "PER"}
-
-
-@transaction.atomic
-def import_article_figures(data_dir: Path, progress: Progress = quiet) -> int:
-    """Load the article's headline figures (seed/bilateral_2024_headlines.csv) as trade flows."""
-    from opportunities.models import HSCode, TradeDataset, TradeFlow
-
-    path = data_dir / "seed" / "bilateral_2024_headlines.csv"
-    columns = ["year", "reporter", "partner", "flow", "scope", "item", "hs_code", "value_usd"]
-    flows = []
-    for line, row in read_csv(path, columns):
-        try:
-            value = Decimal(row["value_usd"])
-        except InvalidOperation:
-            raise ImportRejected(path, line, _("value is not a number")) from None
-        if (
-            row["flow"] not in FLOWS
-            or row["reporter"] not in ALPHA3
-            or row["partner"] not in ALPHA3
-        ):
-            raise ImportRejected(path, line, _("unknown reporter, partner or flow"))
-        hs_code = row["hs_code"].strip() or None
-        if hs_code and not HSCode.objects.filter(code=hs_code).exists():
-            raise ImportRejected(path, line, _("unknown HS code %(code)r") % {"code": hs_code})
-        region = None
-        if "(MX-" in row["item"]:
-            region = row["item"].rsplit("(", 1)[1].rstrip(")")
-        flows.append(
-            TradeFlow(
-                reporter=ALPHA3[row["reporter"]],
-                partner=ALPHA3[row["partner"]],
-                flow=FLOWS[row["flow"]],
-                region_id=region,
-                hs_code_id=hs_code,
-                value_usd=value,
-                year=int(row["year"]) if row["year"].isdigit() else None,
-                label=row["item"].strip()[:200],
-            )
-        )
-    dataset, _created = TradeDataset.objects.update_or_create(
-        source=TradeDataset.Source.ARTICLE,
-        name=path.name,
-        defaults={"version": "2025", "rows": len(flows), "period_start": 2024, "period_end": 2024},
-    )
-    storage.delete_rows(dataset.pk)
-    for flow in flows:
-        flow.dataset = dataset
-    TradeFlow.objects.bulk_create(flows)
-    progress(_("Article figures: %(count)s") % {"count": len(flows)})
-    pagecache.public_pages_changed()
-    return len(flows)

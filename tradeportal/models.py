@@ -1,4 +1,6 @@
-"""The email outbox: every email is written here first, then sent by a task."""
+"""The email outbox: every email is written here first, then sent by a task.
+
+The table keeps the name it had in the opportunities app (moved with a state-only migration)."""
 
 from django.conf import settings
 from django.db import models
@@ -39,7 +41,10 @@ class OutboxEmail(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outbox email")
         verbose_name_plural = _("outbox emails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        db_table = "opportunities_outboxemail"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="opportuniti_status_99d418_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} -> {self.to_email}"

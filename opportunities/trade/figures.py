@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from opportunities.trade.models import Flow, TradeDataset, TradeFlow
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -15,8 +17,6 @@ class Figure:
 
 def headline_figures() -> dict[str, list[Figure]]:
     """Group the article's figures by what they describe (products each way, states, balance)."""
-    from opportunities.models import Flow, TradeDataset, TradeFlow
-
     rows = (
         TradeFlow.objects.filter(dataset__source=TradeDataset.Source.ARTICLE)
         .select_related("region")

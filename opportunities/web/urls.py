@@ -1,7 +1,6 @@
 from django.urls import path
 
-from opportunities import views
-from opportunities.matching import views as matching
+from opportunities.web import matching, views
 
 app_name = "opportunities"
 

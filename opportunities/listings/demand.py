@@ -32,6 +32,9 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from opportunities.listings.models import Opportunity
+from opportunities.reference.models import HSCode, SectorCode
+from opportunities.trade.models import TradeDataset, TradeFlow
 from tradeportal import pagecache
 from tradeportal.text import fold
 
@@ -97,7 +100,6 @@ class Demand:
 
 def basis_datasets():
     """Datasets the demand is computed from: real ones when any exist, else the synthetic demo."""
-    from opportunities.models import TradeDataset
 
     usable = TradeDataset.objects.exclude(source=TradeDataset.Source.ARTICLE)
     real = usable.filter(is_synthetic=False)
@@ -110,7 +112,6 @@ def basis_datasets():
 
 def collect(datasets, *, by_region: bool) -> dict[tuple, Demand]:
     """Aggregate imports of Mexico and Peru by (market, region, heading, year) in one query each."""
-    from opportunities.models import TradeFlow
 
     demands: dict[tuple, Demand] = {}
     months: dict[tuple, set] = defaultdict(set)
@@ -185,7 +186,6 @@ class Supply:
 
 def supply(datasets) -> Supply:
     """Exports by heading of Mexico, Peru and everyone, read from the importers' statistics."""
-    from opportunities.models import TradeFlow
 
     flows = TradeFlow.objects.filter(dataset__in=datasets, flow="M", hs_code__isnull=False)
     flows = flows.exclude(partner="WLD")
@@ -215,7 +215,6 @@ def supply(datasets) -> Supply:
 
 def _state_sources(states) -> dict:
     """The latest dataset holding each state's figures, to name the source of its demand."""
-    from opportunities.models import TradeFlow
 
     by_id = {d.pk: d for d in states}
     pairs = TradeFlow.objects.filter(dataset__in=states).values_list("region_id", "dataset_id")
@@ -232,7 +231,6 @@ def demand_key(demand: Demand) -> str:
 @transaction.atomic
 def regenerate() -> dict[str, int]:
     """Recompute every market-demand opportunity; publish, update or close them. Idempotent."""
-    from opportunities.models import HSCode, Opportunity, SectorCode
 
     national, states = basis_datasets()
     exports = supply(national)

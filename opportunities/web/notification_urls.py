@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opportunities.notifications import views
+from opportunities.web import notifications as views
 
 app_name = "notifications"
 

@@ -1,4 +1,4 @@
-"""Public pages: browse opportunities, one opportunity, sectors, market insights, methodology."""
+"""Public pages: home, browse opportunities, one opportunity, sectors, insights, methodology."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,15 +11,28 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opportunities import charts, services
-from opportunities.filters import OpportunityFilter, open_opportunities
-from opportunities.forms import BuyerRequestForm
+from companies.context_processors import SESSION_KEY
+from companies.models import Company
+from opportunities.listings import services
+from opportunities.listings.filters import OpportunityFilter, open_opportunities
+from opportunities.listings.forms import BuyerRequestForm
 from opportunities.models import Opportunity, Sector
-from tradeportal.figures import headline_figures
+from opportunities.trade import charts
+from opportunities.trade.figures import headline_figures
 from tradeportal.i18n import country_name
 from tradeportal.pagecache import cache_public_page
 
 PAGE_SIZE = 20
+
+
+@cache_public_page
+def home(request):
+    """Show the bilateral figures from the article and the sectors to explore."""
+    context = {
+        "figures": headline_figures(),
+        "sectors": Sector.objects.active(),
+    }
+    return render(request, "home.html", context)
 
 
 @cache_public_page
@@ -115,7 +128,6 @@ def sector_detail(request, slug: str):
         }
         for code, name in (("PE", _("Peru")), ("MX", _("Mexico")))
     ]
-    from companies.models import Company
 
     firms = dict(
         Company.objects.verified()
@@ -235,9 +247,6 @@ def request_close(request, pk: int):
 
 
 def _current_company(request):
-    from companies.context_processors import SESSION_KEY
-    from companies.models import Company
-
     companies = Company.objects.of_user(request.user)
     company = companies.filter(pk=request.session.get(SESSION_KEY)).first() or companies.first()
     if company is None:

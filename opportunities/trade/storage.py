@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from opportunities.importers.common import ImportRejected, Progress
+from opportunities.trade.models import TradeFlow
+from tradeportal.importing import ImportRejected, Progress
 
 NULL = "\\N"
 CHUNK_CHARS = 1 << 20  # COPY writes of about a megabyte
@@ -47,7 +48,6 @@ def write_rows(
 
 def delete_rows(dataset_id: int) -> None:
     """Delete a dataset's rows: its partition, and any rows of it in the default partition."""
-    from opportunities.models import TradeFlow
 
     if connection.vendor != "postgresql":
         TradeFlow.objects.filter(dataset_id=dataset_id).delete()
@@ -59,8 +59,6 @@ def delete_rows(dataset_id: int) -> None:
 
 
 def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
-    from opportunities.models import TradeFlow
-
     table = TradeFlow._meta.db_table
     new, low, high = f"{table}_{dataset_id}_new", first_id(dataset_id), first_id(dataset_id + 1)
     with connection.cursor() as cursor:
@@ -113,8 +111,6 @@ def _joined(chunks: Iterable[str]) -> Iterator[str]:
 
 
 def _insert_rows(dataset_id: int, chunks, columns, ctx) -> None:
-    from opportunities.models import TradeFlow
-
     number = 0
     for text in _joined(chunks):
         flows = []

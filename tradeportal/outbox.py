@@ -12,14 +12,15 @@ import contextlib
 import logging
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from opportunities.models import OutboxEmail
 from tradeportal import emails
+from tradeportal.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,7 @@ STALE_CLAIM = timedelta(seconds=getattr(settings, "OUTBOX_STALE_CLAIM_SECONDS", 
 
 
 def _schedule_send() -> None:
-    from opportunities.notifications import tasks
-
-    transaction.on_commit(tasks.send_outbox.delay)
+    transaction.on_commit(send_outbox.delay)
 
 
 def enqueue_email(
@@ -190,3 +189,20 @@ def resend(ids) -> int:
     if count:
         _schedule_send()
     return count
+
+
+# Tasks (registered through tradeportal/celery.py; routed to the "email" queue) ----------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_outbox() -> int:
+    """Send the due emails of the outbox."""
+    return send_queued()
+
+
+@shared_task(acks_late=True)
+def sweep_outbox() -> int:
+    """Re-queue emails a dead worker left claimed, then send what is due (beat, every minutes)."""
+    swept = sweep_stale()
+    send_queued()
+    return swept
