@@ -146,7 +146,7 @@ def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
 ):
     import re
 
-    from opportunities.services import upload_progress
+    from opportunities.trade.uploads import upload_progress
 
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, "baci_2024.csv", BACI)
@@ -165,7 +165,7 @@ def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
 def test_a_queued_upload_shows_its_progress_and_reloads_itself(client, staff):
     from django.core.cache import cache
 
-    from opportunities.services import upload_progress_key
+    from opportunities.trade.uploads import upload_progress_key
 
     queued = TradeUpload.objects.create(file="imports/big.csv", format="baci")
     cache.set(upload_progress_key(queued.pk), "120 000 filas")

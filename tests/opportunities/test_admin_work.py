@@ -3,8 +3,9 @@
 import pytest
 
 from companies.models import Company
-from opportunities.models import MatchingRun, Opportunity, OutboxEmail, TradeUpload
+from opportunities.models import MatchingRun, Opportunity, TradeUpload
 from tests.factories import CompanyFactory, OpportunityFactory, UserFactory
+from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
