@@ -175,3 +175,27 @@ def test_a_queued_upload_shows_its_progress_and_reloads_itself(client, staff):
     finished = TradeUpload.objects.create(file="imports/x.csv", format="baci", status="done")
     page = client.get(f"/admin/opportunities/tradeupload/{finished.pk}/change/").content.decode()
     assert 'http-equiv="refresh"' not in page
+
+
+def test_without_a_worker_the_import_runs_beside_the_request_not_in_it(
+    client, staff, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from opportunities.admin import trade as trade_admin
+
+    started = []
+
+    class Thread:
+        def __init__(self, target, args, daemon):
+            started.append((target, args, daemon))
+
+        def start(self):
+            pass
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker, no worker
+    monkeypatch.setattr(trade_admin.threading, "Thread", Thread)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "baci_2024.csv", BACI)
+    queued = TradeUpload.objects.get()
+    assert response.status_code == 302
+    assert queued.status == TradeUpload.Status.QUEUED  # the response did not wait for it
+    assert started == [(trade_admin.tasks.import_trade_upload, [queued.pk], True)]
