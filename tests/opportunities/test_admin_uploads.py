@@ -1,12 +1,16 @@
 """Files staff upload in the admin: trade data files and sector images, limited in size and type."""
 
+import re
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from opportunities.admin import trade as trade_admin
 from opportunities.models import Sector, TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade.uploads import upload_progress, upload_progress_key
 from tests.factories import SectorFactory, UserFactory, image_bytes
 from tests.reference_data import data_dir
 
@@ -144,10 +148,6 @@ def test_a_sector_image_must_be_a_small_png_jpeg_or_webp(client, staff, content,
 def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
     client, staff, django_capture_on_commit_callbacks
 ):
-    import re
-
-    from opportunities.trade.uploads import upload_progress
-
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, "baci_2024.csv", BACI)
     done = TradeUpload.objects.get()
@@ -163,10 +163,6 @@ def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
 
 
 def test_a_queued_upload_shows_its_progress_and_keeps_it_up_to_date(client, staff):
-    from django.core.cache import cache
-
-    from opportunities.trade.uploads import upload_progress_key
-
     queued = TradeUpload.objects.create(file="imports/big.csv", format="baci")
     cache.set(upload_progress_key(queued.pk), "120 000 filas")
     page = client.get(f"/admin/opportunities/tradeupload/{queued.pk}/change/").content.decode()
@@ -180,8 +176,6 @@ def test_a_queued_upload_shows_its_progress_and_keeps_it_up_to_date(client, staf
 def test_without_a_worker_the_import_runs_beside_the_request_not_in_it(
     client, staff, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from opportunities.admin import trade as trade_admin
-
     started = []
 
     class Thread:

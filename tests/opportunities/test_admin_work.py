@@ -3,6 +3,7 @@
 import pytest
 
 from companies.models import Company
+from opportunities.admin import work
 from opportunities.models import MatchingRun, Opportunity, TradeUpload
 from tests.factories import CompanyFactory, OpportunityFactory, UserFactory
 from tradeportal.models import OutboxEmail
@@ -55,8 +56,6 @@ def test_each_link_opens_the_list_filtered_to_that_work(staff_client):
 
 
 def test_another_area_adds_its_work_through_the_hook(staff_client, monkeypatch):
-    from opportunities.admin import work
-
     monkeypatch.setattr(
         work,
         "WORK_SOURCES",
