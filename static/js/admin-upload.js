@@ -16,7 +16,7 @@
       if (fresh && shown && fresh.textContent !== shown.textContent) shown.textContent = fresh.textContent;
     }
     // The server stops loading this script once the upload is no longer queued.
-    if (page.querySelector('script[src*="admin-upload.js"]')) window.setTimeout(refresh, 5000);
+    if (page.querySelector('script[src*="admin-upload"]')) window.setTimeout(refresh, 5000);
   }
   window.setTimeout(refresh, 5000);
 })();
