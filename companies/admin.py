@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from companies import selectors, tokens
 from companies.models import (
@@ -84,7 +85,13 @@ class CompanyAdmin(ChangesPublicPages, admin.ModelAdmin):
     def verify(self, request, queryset):
         count = matching.set_verification(companies=queryset, status=Company.Status.VERIFIED)
         self.message_user(
-            request, _("%(count)s companies verified and told by email.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)s company verified and told by email.",
+                "%(count)s companies verified and told by email.",
+                count,
+            )
+            % {"count": count},
         )
 
     @admin.action(
@@ -95,7 +102,11 @@ class CompanyAdmin(ChangesPublicPages, admin.ModelAdmin):
             count = matching.set_verification(
                 companies=queryset, status=Company.Status.REJECTED, reason=reason
             )
-            return _("%(count)s companies rejected and told why by email.") % {"count": count}
+            return ngettext(
+                "%(count)s company rejected and told why by email.",
+                "%(count)s companies rejected and told why by email.",
+                count,
+            ) % {"count": count}
 
         return ask_reason(
             self,

@@ -15,20 +15,30 @@ class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=gettext_lazy("Name, product or description"), method="search"
     )
-    country = django_filters.ChoiceFilter(label=gettext_lazy("Country"), choices=Country.choices)
+    country = django_filters.ChoiceFilter(
+        label=gettext_lazy("Country"),
+        choices=Country.choices,
+        empty_label=gettext_lazy("Both countries"),
+    )
     region = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("State or region"), queryset=Region.objects.all()
+        label=gettext_lazy("State or region"),
+        queryset=Region.objects.all(),
+        empty_label=gettext_lazy("All states and regions"),
     )
     sector = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Sector"),
         field_name="sectors",
         queryset=Sector.objects.active(),
         to_field_name="slug",
+        empty_label=gettext_lazy("All sectors"),
     )
-    size = django_filters.ChoiceFilter(label=gettext_lazy("Size"), choices=SizeBand.choices)
+    size = django_filters.ChoiceFilter(
+        label=gettext_lazy("Size"), choices=SizeBand.choices, empty_label=gettext_lazy("Any size")
+    )
     trade = django_filters.ChoiceFilter(
         label=gettext_lazy("Trades"),
         choices=Direction.choices,
+        empty_label=gettext_lazy("Exports or imports"),
         field_name="products__direction",
         distinct=True,
     )

@@ -11,6 +11,7 @@ from companies.taxid import clean_tax_id
 from opportunities.reference.forms import HSCodeField
 from opportunities.reference.models import Sector
 from tradeportal.i18n import Country
+from tradeportal.text import legal_name
 from tradeportal.uploads import check_image
 
 LANGUAGE_CHOICES = [
@@ -65,6 +66,7 @@ class CompanyIdentityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = self._grouped_regions()
         self.fields["size"].choices = SizeBand.choices  # radio buttons need no empty choice
+        self.fields["country"].choices = [("", _("Choose a country")), *Country.choices]
         self.fields["tax_id"].help_text = self._meta.help_texts["tax_id"]
         if self.instance.pk:  # the country and tax id identify the company once it exists
             self.fields["country"].disabled = True
@@ -75,7 +77,12 @@ class CompanyIdentityForm(forms.ModelForm):
         groups = {code: [] for code, _label in Country.choices}
         for region in Region.objects.all():
             groups[region.country].append((region.pk, region.name))
-        return [("", "---------")] + [(label, groups[code]) for code, label in Country.choices]
+        return [("", _("Choose a state or region"))] + [
+            (label, groups[code]) for code, label in Country.choices
+        ]
+
+    def clean_legal_name(self):
+        return legal_name(self.cleaned_data["legal_name"])
 
     def clean_year_founded(self):
         year = self.cleaned_data.get("year_founded")

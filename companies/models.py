@@ -144,6 +144,12 @@ class Company(models.Model):
     def display_name(self) -> str:
         return self.trade_name or self.legal_name
 
+    @property
+    def certification_labels(self) -> list[str]:
+        """The certifications as people read them ("HACCP", "GlobalG.A.P."), not their codes."""
+        labels = dict(Certification.choices)
+        return [str(labels.get(code, code)) for code in self.certifications or []]
+
 
 class Direction(models.TextChoices):
     EXPORT = "export", _("Exports")
@@ -153,7 +159,9 @@ class Direction(models.TextChoices):
 class CompanyProduct(models.Model):
     """An HS code a company exports, or wants to import."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="products")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="products", verbose_name=_("company")
+    )
     hs_code = models.ForeignKey(
         "opportunities.HSCode",
         verbose_name=_("HS code"),
@@ -198,9 +206,14 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+    )
     role = models.CharField(_("role"), max_length=6, choices=Role.choices, default=Role.MEMBER)
     notify_frequency = models.CharField(
         _("notifications"),
@@ -226,12 +239,18 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """An owner's invitation for a colleague to join the company."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+    )
     email = models.EmailField(_("email"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64, unique=True, verbose_name=_("token"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
@@ -252,12 +271,17 @@ class ApiToken(models.Model):
     """A personal API token: the key is shown once at creation; only its SHA-256 is kept."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=80)
     # The first characters of the key, so the owner can tell tokens apart (never enough to use).
     prefix = models.CharField(_("prefix"), max_length=12)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("key hash")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -11,7 +11,7 @@ def test_home_page_is_in_spanish_by_default(client):
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="es">' in response.content.decode()
-    assert "Crea el perfil de tu empresa" in response.content.decode()
+    assert "Cree el perfil de su empresa" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -16,7 +16,12 @@ class OutboxEmail(models.Model):
 
     key = models.CharField(_("unique key"), max_length=200, unique=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     to_email = models.EmailField(_("to"))
     template = models.CharField(_("template"), max_length=60)

@@ -29,6 +29,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_ID = 1
+# The Sites framework's name and domain come from these at every migrate (tradeportal/sites.py).
+SITE_NAME = env.str("SITE_NAME", default="TradePortal")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,6 +13,7 @@ from companies.models import (
 )
 from opportunities.api.serializers import OptionalURLField, RegionBriefSerializer
 from opportunities.models import Sector
+from tradeportal.text import legal_name
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -96,6 +97,9 @@ class MyCompanySerializer(serializers.ModelSerializer):
     my_role = serializers.ChoiceField(
         choices=Membership.Role.choices, read_only=True, help_text="The user's role in it."
     )
+
+    def validate_legal_name(self, value: str) -> str:
+        return legal_name(value)
 
     class Meta:
         model = Company

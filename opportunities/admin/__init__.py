@@ -1,5 +1,5 @@
-"""Admin of the opportunities app, one module per area."""
+"""Admin of the opportunities app, one module per area; work.py is the start page."""
 
-from . import guide, matching, opportunity, outbox, reference, trade
+from . import guide, matching, opportunity, outbox, reference, trade, work
 
-__all__ = ["guide", "matching", "opportunity", "outbox", "reference", "trade"]
+__all__ = ["guide", "matching", "opportunity", "outbox", "reference", "trade", "work"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from opportunities.matching import services as matching
 from opportunities.models import Opportunity
@@ -43,7 +44,13 @@ class OpportunityAdmin(ChangesPublicPages, admin.ModelAdmin):
             except ValidationError:
                 continue
             moderated += 1
-        self.message_user(request, _("%(count)s opportunities published.") % {"count": moderated})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s opportunity published.", "%(count)s opportunities published.", moderated
+            )
+            % {"count": moderated},
+        )
 
     @admin.action(description=_("Close the selected opportunities"), permissions=["change"])
     def close(self, request, queryset):
@@ -64,7 +71,9 @@ class OpportunityAdmin(ChangesPublicPages, admin.ModelAdmin):
 
         def apply(reason: str) -> str:
             count = matching.moderate(opportunities=requests, publish=False, note=reason)
-            return _("%(count)s buyer requests rejected.") % {"count": count}
+            return ngettext(
+                "%(count)s buyer request rejected.", "%(count)s buyer requests rejected.", count
+            ) % {"count": count}
 
         return ask_reason(
             self,

@@ -1,12 +1,16 @@
+import threading
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from opportunities.matching.tasks import import_trade_upload
+from opportunities.matching import tasks
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade import uploads
 from tradeportal.pagecache import AREAS, TRADE, ChangesPublicPages
 from tradeportal.uploads import check_csv
 
@@ -76,7 +80,22 @@ class TradeUploadAdmin(admin.ModelAdmin):
     form = TradeUploadForm
     list_display = ["__str__", "format", "status", "created_at", "finished_at", "uploaded_by"]
     list_filter = ["status", "format"]
-    readonly_fields = ["status", "message", "dataset", "uploaded_by", "created_at", "finished_at"]
+    readonly_fields = [
+        "status",
+        "progress",
+        "message",
+        "dataset",
+        "uploaded_by",
+        "created_at",
+        "finished_at",
+    ]
+    change_form_template = "admin/opportunities/tradeupload/change_form.html"
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj) -> str:
+        if obj.status != TradeUpload.Status.QUEUED:
+            return "—"
+        return uploads.upload_progress(obj.pk) or _("Waiting for a worker…")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -95,4 +114,17 @@ class TradeUploadAdmin(admin.ModelAdmin):
         obj.uploaded_by = request.user
         obj.name = obj.name or form.cleaned_data["file"].name
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: import_trade_upload.delay(obj.pk))
+        transaction.on_commit(lambda: start_import(obj.pk))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Back to the upload itself, which shows the import's progress, then its result."""
+        return redirect("admin:opportunities_tradeupload_change", obj.pk)
+
+
+def start_import(upload_id: int) -> None:
+    """Hand the import to a worker; without one (the embedded default runs tasks in process) a
+    thread of this process runs it, so the staff member's browser is never kept waiting."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        threading.Thread(target=tasks.import_trade_upload, args=[upload_id], daemon=True).start()
+    else:
+        tasks.import_trade_upload.delay(upload_id)

@@ -1,11 +1,14 @@
 """The browse page's filters, read from the URL so a search can be shared and bookmarked."""
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Region
@@ -30,34 +33,48 @@ class Select(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
+        groups = []
+        for group, group_options, _index in widget["optgroups"]:
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (option["value"], " selected" if option["selected"] else "", option["label"])
+                    for option in group_options
+                ),
+            )
+            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, options))
+            if not group:
+                groups[-1] = options
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(widget["attrs"]),
+            mark_safe("".join(groups)),
         )
 
 
 class OpportunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Opportunity.Kind.choices, widget=Select
+        label=_("Kind"), choices=Opportunity.Kind.choices, widget=Select, empty_label=_("All kinds")
     )
     # Sectors and regions as plain choices read once per request (names only, no model rows).
     sector = django_filters.ChoiceFilter(
-        label=_("Sector"), field_name="sector__slug", widget=Select
+        label=_("Sector"), field_name="sector__slug", widget=Select, empty_label=_("All sectors")
     )
     market = django_filters.ChoiceFilter(
-        label=_("Market"), field_name="market_country", choices=Country.choices, widget=Select
+        label=_("Market"),
+        field_name="market_country",
+        choices=Country.choices,
+        widget=Select,
+        empty_label=_("Both markets"),
     )
     region = django_filters.ChoiceFilter(
-        label=_("State or region"), field_name="market_region", widget=Select
+        label=_("State or region"),
+        field_name="market_region",
+        widget=Select,
+        empty_label=_("All states and regions"),
     )
     hs = django_filters.CharFilter(
         label=_("Product or HS code"), method="filter_hs", widget=HSCodeInput
@@ -98,7 +115,29 @@ class OpportunityFilter(django_filters.FilterSet):
             (sector.slug, sector.name)
             for sector in Sector.objects.active().only("slug", "name_es", "name_en")
         ]
-        self.filters["region"].extra["choices"] = list(Region.objects.values_list("code", "name"))
+        self.filters["region"].extra["choices"] = region_choices(data.get("market"))
+
+    def active(self, query) -> list["Chip"]:
+        """The filters in use, each with the link that removes it (the browse page's chips)."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        chips = []
+        for name, field in self.form.fields.items():
+            value = query.get(name)
+            if not value or (name == "sort" and value == "relevance"):
+                continue
+            rest = query.copy()
+            rest.pop(name, None)
+            rest.pop("page", None)
+            if name == "market":  # its regions go with it
+                rest.pop("region", None)
+            shown = (
+                dict(_flat(field.choices)).get(value, value) if hasattr(field, "choices") else value
+            )
+            chips.append(
+                Chip(label=str(field.label), value=str(shown), remove_url=f"?{rest.urlencode()}")
+            )
+        return chips
 
     @property
     def qs(self):
@@ -123,6 +162,31 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset  # applied last, in qs, once the search rank exists
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
+def _flat(choices):
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from label
+        else:
+            yield value, label
+
+
+def region_choices(market: str | None) -> list:
+    """States and regions grouped by country; only the chosen market's once one is chosen."""
+    rows = Region.objects.order_by("country", "name").values_list("country", "code", "name")
+    groups: dict[str, list] = {}
+    for country, code, name in rows:
+        if not market or country == market:
+            groups.setdefault(country, []).append((code, name))
+    return [(Country(country).label, options) for country, options in groups.items()]
 
 
 def open_opportunities():

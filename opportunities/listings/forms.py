@@ -40,6 +40,10 @@ class BuyerRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
+        self.fields["incoterm"].choices = [
+            ("", _("No preference")),
+            *self.fields["incoterm"].choices[1:],
+        ]
         if self.instance.pk:
             self.initial["hs_code"] = self.instance.hs_code_id
 

@@ -117,7 +117,14 @@ class Opportunity(models.Model):
         related_name="opportunities",
     )
     # Identity of a generated demand opportunity (market, region, HS), so regeneration upserts.
-    demand_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
+    demand_key = models.CharField(
+        max_length=40,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        verbose_name=_("demand key"),
+    )
 
     # Buyer request.
     company = models.ForeignKey(
@@ -148,14 +155,19 @@ class Opportunity(models.Model):
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Lower-case, accent-free text of title, description and HS descriptions (both languages).
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", verbose_name=_("search text"))
 
     objects = OpportunityQuerySet.as_manager()
 

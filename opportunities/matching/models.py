@@ -47,7 +47,7 @@ class MatchingSettings(models.Model):
         default=0.5,
         help_text=_("Factor applied to matches similar to ones the company dismissed."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("matching settings")
@@ -103,6 +103,7 @@ class Match(models.Model):
         related_name="matches",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("company"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # Indexed below only where set: each match has one of the two.
@@ -114,6 +115,7 @@ class Match(models.Model):
         related_name="matches",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("opportunity"),
     )
     counterpart = models.ForeignKey(
         "companies.Company",
@@ -123,6 +125,7 @@ class Match(models.Model):
         related_name="+",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("counterpart company"),
     )
     score = models.FloatField(_("score"))
     components = models.JSONField(_("components"), default=dict)
@@ -242,10 +245,17 @@ class Interest(models.Model):
         NO_BUSINESS = "no_business", _("No business")
 
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="interests"
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="interests",
+        verbose_name=_("company"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
@@ -253,6 +263,7 @@ class Interest(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="interests",
+        verbose_name=_("opportunity"),
     )
     target_company = models.ForeignKey(
         "companies.Company",
@@ -260,6 +271,7 @@ class Interest(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="interests_received",
+        verbose_name=_("company of interest"),
     )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     status = models.CharField(

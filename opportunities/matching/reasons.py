@@ -1,16 +1,17 @@
 """Reasons of a match, stored as keys with numbers and rendered in the reader's language.
 
 Stored: [{"key": "market_imports", "params": {"market": "PE", "code": "8528", ...}}, ...].
-Rendered: "Perú importó US$ 3 259 M de Monitores y proyectores (SA 8528) en 2024; México aporta
-el 5%." in Spanish, the same sentence in English for an English reader.
+Rendered: "Perú importó US$ 3.259 M de Monitores y proyectores (SA 8528) en 2024; México aporta
+el 5 %." in Spanish, the same sentence in English for an English reader.
 """
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from companies.models import Certification
 from opportunities.matching.scoring import product_fit
 from opportunities.reference.models import HSCode
-from tradeportal.formatting import period, usd
+from tradeportal.formatting import percent, period, usd
 from tradeportal.i18n import Country, country_name
 
 
@@ -104,12 +105,17 @@ def _market(code: str) -> str:
     return str(Country(code).label) if code in Country.values else country_name(code)
 
 
+def _certifications(codes: list[str]) -> str:
+    """Labels, not codes: "HACCP, GlobalG.A.P." rather than "haccp, globalgap"."""
+    return ", ".join(str(Certification(c).label) if c in Certification.values else c for c in codes)
+
+
 def render_one(reason: dict, names: dict) -> str:
     key, p = reason["key"], dict(reason.get("params", {}))
     if key == "market_imports":
         text = _(
             "%(market)s imported %(value)s of %(product)s (HS %(code)s) in %(year)s; "
-            "%(partner)s supplies %(share)s%%."
+            "%(partner)s supplies %(share)s."
         ) % {
             "market": p.get("region") or _market(p["market"]),
             "value": usd(p["value"]),
@@ -118,13 +124,13 @@ def render_one(reason: dict, names: dict) -> str:
             # "diciembre 2024, 1 mes" when the figures cover one month (a state file)
             "year": period(p["year"], p.get("months")) if p["year"] else p["year"],
             "partner": _market(p["partner"]),
-            "share": p["share"],
+            "share": percent(p["share"], 0),
         }
         if p.get("demo"):
             text += " " + _("(Demo data, synthetic: not real statistics.)")
         return text
     if key == "growth":
-        return _("Its imports grow %(growth)s%% a year.") % {"growth": p["growth"]}
+        return _("Its imports grow %(growth)s a year.") % {"growth": percent(p["growth"], 1)}
     if key == "unrealised":
         return _("Unrealised potential for %(partner)s: %(value)s.") % {
             "partner": _market(p["partner"]),
@@ -146,10 +152,10 @@ def render_one(reason: dict, names: dict) -> str:
     if key == "certifications":
         if p["missing"]:
             return _("Required certifications you do not list: %(missing)s.") % {
-                "missing": ", ".join(p["missing"])
+                "missing": _certifications(p["missing"])
             }
         return _("You hold the required certifications (%(certs)s).") % {
-            "certs": ", ".join(p["met"])
+            "certs": _certifications(p["met"])
         }
     if key == "counterpart":
         return _("%(company)s (%(country)s) %(verb)s %(product)s (HS %(code)s).") % {

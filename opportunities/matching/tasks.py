@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import transaction
 
+from companies.models import Company
 from opportunities.listings import demand
 from opportunities.listings.models import Opportunity
 from opportunities.matching import engine, interests, runs
@@ -90,9 +91,13 @@ def regenerate_demand() -> dict[str, int]:
 @shared_task(acks_late=True)
 def import_trade_upload(upload_id: int) -> str:
     """Import a file staff uploaded in the admin; the upload records the result or the reason
-    (with the line number) it was rejected. Running it again after it finished changes nothing.
-    An imported file regenerates market demand, then rematches."""
+    (with the line number) it was rejected, then what the new data changed: opportunities
+    published, updated and closed, and the firms rematched. Running it again after it finished
+    changes nothing."""
     status = uploads.import_trade_upload(upload_id)
     if status == TradeUpload.Status.DONE:
-        transaction.on_commit(regenerate_demand.delay)
+        counts = demand.regenerate()
+        firms = Company.objects.filter(products__isnull=False).distinct().count()
+        uploads.record_upload_summary(upload_id=upload_id, demand=counts, companies=firms)
+        transaction.on_commit(full_rematch.delay)
     return status

@@ -7,6 +7,7 @@ from django.utils import translation
 from opportunities.matching import reasons as match_reasons
 from opportunities.matching.models import Match
 from tradeportal import emails
+from tradeportal.formatting import score
 
 UNSUBSCRIBE_SALT = "tradeportal.notifications.unsubscribe"
 
@@ -69,7 +70,7 @@ def match_items(matches: list[Match], language: str, names: dict | None = None) 
                 {
                     "id": match.id,
                     "title": match_title(match),
-                    "score": round(match.score),
+                    "score": score(match.score),
                     "kind": str(match.get_kind_display()),
                     "reasons": match_reasons.render(match.reasons or [], language, names),
                     "url": match_link(match, language),

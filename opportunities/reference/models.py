@@ -47,11 +47,13 @@ class HSCode(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    section = models.ForeignKey(HSSection, on_delete=models.PROTECT, related_name="codes")
+    section = models.ForeignKey(
+        HSSection, on_delete=models.PROTECT, related_name="codes", verbose_name=_("section")
+    )
     description_en = models.TextField(_("description (English)"))
     description_es = models.TextField(_("description (Spanish)"))
     # Lower-case, accent-free code and descriptions (both languages): word search on any database.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", verbose_name=_("search text"))
 
     objects = HSCodeQuerySet.as_manager()
 
@@ -132,8 +134,12 @@ class Sector(models.Model):
 class SectorCode(models.Model):
     """An HS chapter or heading that belongs to a sector (a heading may be in several)."""
 
-    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="sector_codes")
-    hs_code = models.ForeignKey(HSCode, on_delete=models.CASCADE, related_name="sector_codes")
+    sector = models.ForeignKey(
+        Sector, on_delete=models.CASCADE, related_name="sector_codes", verbose_name=_("sector")
+    )
+    hs_code = models.ForeignKey(
+        HSCode, on_delete=models.CASCADE, related_name="sector_codes", verbose_name=_("HS code")
+    )
 
     class Meta:
         verbose_name = _("sector HS code")
@@ -143,7 +149,8 @@ class SectorCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sector_id}: {self.hs_code_id}"
+        # An inline row's title in the admin: the code and its words, not "8: 0301".
+        return f"{self.hs_code_id} · {self.hs_code.description}" if self.hs_code_id else ""
 
 
 class TradeName(models.Model):

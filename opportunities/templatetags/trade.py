@@ -1,14 +1,13 @@
+"""The number filters of {% load formatting %} under their older name, and the scope of a figure."""
+
 from django import template
 
 from tradeportal import formatting
+from tradeportal.templatetags.formatting import register as formatting_register
 
 register = template.Library()
-
-
-@register.filter
-def usd(value) -> str:
-    """Render a US dollar amount compactly in the active language."""
-    return formatting.usd(value)
+register.filters.update(formatting_register.filters)
+register.tags.update(formatting_register.tags)
 
 
 @register.simple_tag

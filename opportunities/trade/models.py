@@ -88,6 +88,7 @@ class TradeFlow(models.Model):
         related_name="flows",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("dataset"),
     )
     # ISO 3166-1 alpha-3 (MEX, PER), "WLD" for the world; other codes as the source gives them.
     reporter = models.CharField(_("reporter"), max_length=3)
@@ -177,7 +178,12 @@ class TradeUpload(models.Model):
     )
     message = models.TextField(_("result"), blank=True)
     dataset = models.ForeignKey(
-        TradeDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+        TradeDataset,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+        verbose_name=_("dataset"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -47,7 +47,12 @@ def browse(request):
     page.object_list = cards(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "chips": filterset.active(query),
+    }
     template = "opportunities/browse_results.html" if request.htmx else "opportunities/browse.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])  # the results alone for htmx, else the page

@@ -61,7 +61,7 @@ def test_profile_rules_are_the_wizards(world):
 def test_a_company_keeps_a_region_of_its_own_country(world, as_owner):
     path = f"/api/v1/my/companies/{world.mine.pk}/"
     response = as_owner.patch(path, {"region": "PE-LIM"}, format="json")
-    assert error(response)["fields"] == {"region": ["Elige un estado o región de México."]}
+    assert error(response)["fields"] == {"region": ["Elija un estado o región de México."]}
 
 
 def test_products_are_added_updated_and_removed(

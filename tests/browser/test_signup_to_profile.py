@@ -61,7 +61,7 @@ def test_sign_up_verify_and_complete_the_company_profile_in_spanish(phone, live_
     page.get_by_label("Resumen diario").check()
     page.get_by_role("button", name="Terminar").click()
 
-    page.get_by_text("El perfil de tu empresa está completo.").wait_for()
+    page.get_by_text("El perfil de su empresa está completo.").wait_for()
     assert page.get_by_role("heading", name="Café de Altura S.A. de C.V.").is_visible()
     assert "0901" in page.content()
     company = Company.objects.get(tax_id="MAB9307148T4")

@@ -37,7 +37,7 @@ def test_a_tax_id_is_unique_per_country(client, owner, regions):
 
 def test_the_region_must_belong_to_the_country(client, owner, regions):
     body = client.post("/companies/new/", {**IDENTITY, "region": "PE-LIM"}).content.decode()
-    assert "Elige un estado o región de México" in body
+    assert "Elija un estado o región de México" in body
     assert not Company.objects.exists()
 
 
@@ -110,7 +110,7 @@ def test_profile_and_notification_steps_complete_the_profile(client, owner, comp
     ("name", "content", "message"),
     [
         ("logo.png", b"<script>alert(1)</script>", "una imagen válida"),
-        ("logo.png", image_bytes("GIF"), "Sube una imagen PNG, JPEG o WebP"),
+        ("logo.png", image_bytes("GIF"), "Suba una imagen PNG, JPEG o WebP"),
         (
             "logo.png",
             image_bytes("PNG", (800, 800), noise=True),
@@ -137,7 +137,7 @@ def test_a_small_png_logo_is_kept(client, company, settings, tmp_path):
 def test_leaving_and_coming_back_resumes_where_the_user_left(client, company):
     body = client.get(f"/companies/{company.pk}/profile/").content.decode()
     assert f"/companies/{company.pk}/setup/2/" in body
-    assert "Tu perfil aún no está completo" in body
+    assert "Su perfil aún no está completo" in body
 
 
 def test_signing_in_without_a_company_leads_to_the_wizard(client, owner):

@@ -1,12 +1,16 @@
 """Files staff upload in the admin: trade data files and sector images, limited in size and type."""
 
+import re
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from opportunities.admin import trade as trade_admin
 from opportunities.models import Sector, TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade.uploads import upload_progress, upload_progress_key
 from tests.factories import SectorFactory, UserFactory, image_bytes
 from tests.reference_data import data_dir
 
@@ -82,7 +86,7 @@ def test_running_the_import_of_an_upload_twice_imports_it_once(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("baci.xlsx", BACI, "Sube un archivo CSV (.csv)"),
+        ("baci.xlsx", BACI, "Suba un archivo CSV (.csv)"),
         ("baci.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "no es un archivo de texto"),
         ("baci.csv", "t;i;j\n2024;484;604\n".encode("utf-16"), "no es un archivo de texto"),
         ("baci.csv", b"t,i,j,k,v,q\n2024,484,604,852852,1,1\nPer\xfa\n", "codificado en UTF-8"),
@@ -118,7 +122,7 @@ def test_staff_cannot_edit_an_upload_after_the_fact(client, staff):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (image_bytes("GIF"), "Sube una imagen PNG, JPEG o WebP"),
+        (image_bytes("GIF"), "Suba una imagen PNG, JPEG o WebP"),
         (image_bytes("PNG", (1200, 1200), noise=True), "La imagen debe pesar 2 MB o menos"),
     ],
 )
@@ -139,3 +143,53 @@ def test_a_sector_image_must_be_a_small_png_jpeg_or_webp(client, staff, content,
     )
     assert message in response.content.decode()
     assert not Sector.objects.get(pk=sector.pk).image
+
+
+def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
+    client, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "baci_2024.csv", BACI)
+    done = TradeUpload.objects.get()
+    # The browser goes to the upload itself, not back to the list, and is not kept waiting.
+    assert response["Location"] == f"/admin/opportunities/tradeupload/{done.pk}/change/"
+    assert "2 filas importadas (2023–2024)." in done.message
+    assert re.search(
+        r"Oportunidades: \d+ publicadas, \d+ actualizadas, \d+ cerradas\. "
+        r"Se recalculan las coincidencias de \d+ empresas\.",
+        done.message,
+    ), done.message
+    assert upload_progress(done.pk) == ""  # the progress line is gone once it finished
+
+
+def test_a_queued_upload_shows_its_progress_and_keeps_it_up_to_date(client, staff):
+    queued = TradeUpload.objects.create(file="imports/big.csv", format="baci")
+    cache.set(upload_progress_key(queued.pk), "120 000 filas")
+    page = client.get(f"/admin/opportunities/tradeupload/{queued.pk}/change/").content.decode()
+    assert "120 000 filas" in page
+    assert "js/admin-upload." in page  # reads the page again every 5 s while queued
+    finished = TradeUpload.objects.create(file="imports/x.csv", format="baci", status="done")
+    page = client.get(f"/admin/opportunities/tradeupload/{finished.pk}/change/").content.decode()
+    assert "js/admin-upload." not in page
+
+
+def test_without_a_worker_the_import_runs_beside_the_request_not_in_it(
+    client, staff, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    started = []
+
+    class Thread:
+        def __init__(self, target, args, daemon):
+            started.append((target, args, daemon))
+
+        def start(self):
+            pass
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker, no worker
+    monkeypatch.setattr(trade_admin.threading, "Thread", Thread)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "baci_2024.csv", BACI)
+    queued = TradeUpload.objects.get()
+    assert response.status_code == 302
+    assert queued.status == TradeUpload.Status.QUEUED  # the response did not wait for it
+    assert started == [(trade_admin.tasks.import_trade_upload, [queued.pk], True)]

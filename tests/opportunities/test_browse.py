@@ -132,3 +132,24 @@ def test_browse_uses_a_bounded_number_of_queries(client, catalogue, django_asser
         demand(f"02{index:02d}", f"Carne {index}", f"Meat {index}", market_country="PE")
     with django_assert_max_num_queries(10):
         client.get("/opportunities/", {"q": "carne", "market": "PE"})
+
+
+def test_the_active_filters_show_as_chips_that_remove_themselves(client, catalogue):
+    RegionFactory(code="PE-LIM", country="PE", name="Lima", national_code="150000")
+    page = client.get("/opportunities/?market=PE&region=PE-LIM&q=uvas").content.decode()
+    assert 'class="chips"' in page
+    assert "Mercado: Perú" in page
+    # Removing the market also removes its region; removing the words keeps the rest.
+    assert 'href="?q=uvas"' in page
+    assert 'href="?market=PE&amp;region=PE-LIM"' in page
+    assert "---------" not in page
+
+
+def test_regions_are_grouped_by_country_and_limited_to_the_chosen_market(client, catalogue):
+    RegionFactory(code="PE-LIM", country="PE", name="Lima", national_code="150000")
+    RegionFactory(code="MX-JAL", country="MX", name="Jalisco", national_code="14")
+    both = client.get("/opportunities/").content.decode()
+    assert '<optgroup label="México"><option value="MX-JAL">Jalisco</option></optgroup>' in both
+    assert '<optgroup label="Perú"><option value="PE-LIM">Lima</option></optgroup>' in both
+    peru = client.get("/opportunities/?market=PE").content.decode()
+    assert "PE-LIM" in peru and "MX-JAL" not in peru

@@ -25,11 +25,11 @@ def test_a_daily_member_gets_one_spanish_digest_with_the_new_matches_best_first(
 
     [message] = mail.outbox
     assert message.to == [membership.user.email]
-    assert "Tu resumen diario: 2 nuevas coincidencias" in message.subject
+    assert "Su resumen diario: 2 nuevas coincidencias" in message.subject
     text = message.body
     assert text.index("Paltas para CDMX") < text.index("Uvas para Lima")
     assert "Por debajo del mínimo" not in text and "Descartada" not in text
-    assert "Sus importaciones crecen 6% al año." in text
+    assert "Sus importaciones crecen 6,0\u00a0% al año." in text
     html = message.alternatives[0][0]
     assert message.alternatives[0][1] == "text/html"
     assert "Paltas para CDMX" in html and 'lang="es"' in html
@@ -48,7 +48,7 @@ def test_an_english_member_gets_the_digest_in_english_with_english_links(setting
     [message] = mail.outbox
     assert message.subject.startswith("Your weekly digest: 1 new match for")
     assert f"https://tradeportal.example/en/opportunities/{item.opportunity_id}/" in message.body
-    assert "Its imports grow 6% a year." in message.body
+    assert "Its imports grow 6.0% a year." in message.body
 
 
 def test_an_empty_digest_is_never_sent():

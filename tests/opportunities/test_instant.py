@@ -22,7 +22,7 @@ def test_an_instant_member_gets_one_email_per_new_match_above_their_minimum():
     [message] = mail.outbox
     assert message.subject.startswith("Nueva coincidencia para")
     assert "Cacao para Monterrey (88/100)" in message.subject
-    assert "Sus importaciones crecen 6% al año." in message.body
+    assert "Sus importaciones crecen 6,0\u00a0% al año." in message.body
     assert f"/opportunities/{good.opportunity_id}/" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 

@@ -29,7 +29,7 @@ def test_digests_arrive_over_smtp_with_headers_text_and_html_in_each_language(in
 
     received = {m["To"]: m for m in inbox.messages}
     assert set(received) == {es.user.email, en.user.email}
-    for membership, subject in [(es, "Tu resumen diario"), (en, "Your daily digest")]:
+    for membership, subject in [(es, "Su resumen diario"), (en, "Your daily digest")]:
         message = received[membership.user.email]
         row = OutboxEmail.objects.get(to_email=membership.user.email)
         assert message["Message-ID"] == row.message_id
@@ -47,7 +47,7 @@ def test_digests_arrive_over_smtp_with_headers_text_and_html_in_each_language(in
             and row.context["matches"][0]["title"] in html
         )
     assert (
-        "Sus importaciones crecen 6% al año."
+        "Sus importaciones crecen 6,0\u00a0% al año."
         in received[es.user.email].get_body(("plain",)).get_content()
     )
     assert "/en/opportunities/" in received[en.user.email].get_body(("plain",)).get_content()

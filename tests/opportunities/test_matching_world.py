@@ -105,7 +105,7 @@ def test_matches_are_explained_with_the_trade_numbers_in_the_readers_language(wo
     assert spanish[0].startswith(
         "Perú importó US$ 1\xa0400 M de Monitores y proyectores (SA 8528) en 2024"
     )
-    assert english[0].startswith("Peru imported US$ 1.40 B of Monitors (HS 8528) in 2024")
+    assert english[0].startswith("Peru imported US$1.40B of Monitors (HS 8528) in 2024")
     assert set(match.components) >= {"product", "sector", "demand", "profile"}
 
 

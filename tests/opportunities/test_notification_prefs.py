@@ -31,7 +31,7 @@ def test_a_member_changes_frequency_and_minimum_score_for_each_company(client):
         },
         follow=True,
     )
-    assert "Se guardaron tus preferencias de notificaciones." in response.content.decode()
+    assert "Se guardaron sus preferencias de notificaciones." in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.notify_frequency, first.notify_min_score) == ("daily", 65)
