@@ -10,7 +10,8 @@ from django.conf import settings
 from bench.search_quality import evaluate, load_queries
 from opportunities.models import HSCode, TradeName
 from opportunities.reference import hs_search
-from opportunities.reference.importers import import_hs, without_own_text
+from opportunities.reference.importers import import_hs
+from opportunities.reference.importers.hs import without_own_text
 from opportunities.reference.trade_names import TRADE_NAMES_FILE, import_trade_names
 from tradeportal.text import fold
 
