@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from companies.models import User
+from opportunities.matching import summaries
 from opportunities.models import Interest, Match
 from opportunities.notifications import enqueue_email
 
@@ -39,13 +41,45 @@ def express_interest(
         )
     other = target_company or (opportunity.company if opportunity.kind == "request" else None)
     if created and other is not None:
-        _email_members(
-            other,
-            "interest-received",
-            interest,
-            {"from": company.display_name, "message": interest.message},
-        )
+        _tell_receiver(interest, other)
     return interest
+
+
+def _tell_receiver(interest: Interest, receiver) -> None:
+    """Email the receiver's members what the interest is about; a firm without members on the
+    site (a demo buyer, a firm staff loaded) is handed to staff, and the interest says so."""
+    match = summaries.matches_for([interest]).get(interest.pk)
+
+    def details() -> dict:
+        summary = summaries.summarize(interest, match)
+        public = summary.public_path and _absolute(summary.public_path)
+        return {"from": interest.company.display_name, **summary.as_context(), "sender_url": public}
+
+    if receiver.memberships.exists():
+        _email_members(receiver, "interest-received", interest, details)
+        return
+    interest.via_staff = True
+    interest.save(update_fields=["via_staff"])
+    for user in User.objects.filter(is_staff=True, is_active=True):
+        with translation.override(user.language):
+            admin = _absolute(reverse("admin:opportunities_interest_change", args=[interest.pk]))
+            context = {**details(), "company": receiver.display_name, "link": admin}
+        enqueue_email(
+            key=f"interest-staff:{interest.pk}:{user.pk}",
+            to_email=user.email,
+            user=user,
+            template="interest-staff",
+            language=user.language,
+            context={**context, "subject": _subject(interest)},
+        )
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _subject(interest: Interest) -> str:
+    return interest.opportunity.title if interest.opportunity_id else ""
 
 
 @transaction.atomic
@@ -114,19 +148,26 @@ def ask_outcomes(now=None) -> int:
     return count
 
 
+def receiver_of(interest: Interest):
+    """The company that receives the interest (None for market demand)."""
+    return _receiver(interest)
+
+
 def _receiver(interest: Interest):
     if interest.target_company_id:
         return interest.target_company
     return interest.opportunity.company if interest.opportunity_id else None
 
 
-def _email_members(company, template: str, interest: Interest, extra: dict) -> None:
+def _email_members(company, template: str, interest: Interest, extra) -> None:
+    """Email each member; `extra` is a dict, or a function called in the member's language."""
     if company is None:
         return
     for membership in company.memberships.select_related("user"):
         user = membership.user
         with translation.override(user.language):
-            link = settings.SITE_URL.rstrip("/") + reverse("opportunities:interests")
+            link = _absolute(reverse("opportunities:interests")) + f"#interest-{interest.pk}"
+            values = extra() if callable(extra) else extra
         enqueue_email(
             key=f"{template}:{interest.pk}:{user.pk}",
             to_email=user.email,
@@ -136,8 +177,8 @@ def _email_members(company, template: str, interest: Interest, extra: dict) -> N
             context={
                 "company": company.display_name,
                 "link": link,
-                "subject": interest.opportunity.title if interest.opportunity_id else "",
-                **extra,
+                "subject": _subject(interest),
+                **values,
             },
         )
 

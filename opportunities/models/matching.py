@@ -225,6 +225,8 @@ class Interest(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
+    # The receiver has no members on the site: staff were told and pass the interest on.
+    via_staff = models.BooleanField(_("handed to staff"), default=False)
     answer_reason = models.CharField(_("reason"), max_length=300, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
