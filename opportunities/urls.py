@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opportunities import views
+from opportunities.matching import introduction_views as introductions
 from opportunities.matching import views as matching
 
 app_name = "opportunities"
@@ -13,6 +14,12 @@ urlpatterns = [
     path("dashboard/matches/<int:pk>/<slug:action>/", matching.match_action, name="match_action"),
     path("interests/", matching.interests, name="interests"),
     path("interests/<int:pk>/<slug:action>/", matching.interest_action, name="interest_action"),
+    path("introductions/<int:pk>/", introductions.introduction, name="introduction"),
+    path(
+        "introductions/<int:pk>/withdraw/",
+        introductions.withdraw,
+        name="introduction_withdraw",
+    ),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/new/", views.request_form, name="request_new"),
     path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),

@@ -90,6 +90,9 @@ def world() -> World:
         kind=Opportunity.Kind.REQUEST, company=company, market_country="PE", hs_code=grapes
     )
     interest = Interest.objects.create(company=third, opportunity=buyer_request)
+    introduction = Interest.objects.create(
+        company=third, target_company=company, status=Interest.Status.ACCEPTED
+    )
     sector = SectorFactory(slug="agroindustria")
     objects = {
         "product": product,
@@ -97,6 +100,7 @@ def world() -> World:
         "request": buyer_request,
         "match": MatchFactory(company=company, opportunity=demand),
         "interest": interest,
+        "introduction": introduction,
         "sector": sector,
         "invitation": Invitation.objects.create(
             company=company, email="nueva@uvas.pe", token="invitation-secret-token"
@@ -209,6 +213,10 @@ ROUTES: dict[str, Access | NotAnObject] = {
         lambda w: {"pk": w.objects["interest"].pk, "action": "decline"},
         method="post",
         data=lambda w: {"reason": "Sin stock este mes"},
+    ),
+    "opportunities:introduction": Private(lambda w: {"pk": w.objects["introduction"].pk}),
+    "opportunities:introduction_withdraw": Private(
+        lambda w: {"pk": w.objects["introduction"].pk}, method="post"
     ),
     "opportunities:request_edit": Private(lambda w: {"pk": w.objects["request"].pk}),
     "opportunities:request_close": Private(
@@ -421,6 +429,13 @@ def _my_product(w):
     return {"company_pk": w.mine.pk, "id": w.mine.products.get().pk}
 
 
+def _interest_in_mine(w, status=Interest.Status.PENDING):
+    """An interest a third firm (not the stranger's) sent to `mine`."""
+    third = CompanyFactory(legal_name="Tercera S.A.", region=w.mine.region)
+    interest = Interest.objects.create(company=third, target_company=w.mine, status=status)
+    return {"company_pk": w.mine.pk, "id": interest.pk}
+
+
 REQUEST_BODY = {"title": "Cobre refinado", "hs_code": "7403", "deadline": "2031-01-01T00:00:00Z"}
 API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "companies_list": ApiPublic(),
@@ -453,6 +468,15 @@ API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "my_companies_matches_dismiss_create": ApiPrivate(_my_match),
     "my_companies_matches_interested_create": ApiPrivate(_my_match),
     "my_companies_matches_restore_create": ApiPrivate(_my_match),
+    "my_companies_interests_list": ApiPrivate(_mine),
+    "my_companies_interests_retrieve": ApiPrivate(_interest_in_mine),
+    "my_companies_interests_accept_create": ApiPrivate(_interest_in_mine, lambda w: {}),
+    "my_companies_interests_decline_create": ApiPrivate(
+        _interest_in_mine, lambda w: {"reason": "Sin stock"}
+    ),
+    "my_companies_interests_withdraw_create": ApiPrivate(
+        lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED)
+    ),
     "my_companies_products_list": ApiPrivate(_mine),
     "my_companies_products_create": ApiPrivate(
         _mine, lambda w: {"hs_code": "7403", "direction": "export"}

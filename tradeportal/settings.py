@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "MatchKindEnum": "opportunities.models.Match.Kind",
         "MatchStatusEnum": "opportunities.models.Match.Status",
         "OpportunityStatusEnum": "opportunities.models.Opportunity.Status",
+        "LanguagesEnum": "companies.forms.LANGUAGE_CHOICES",
     },
 }
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from companies.api.permissions import CompanyScopedMixin
 from companies.models import Region
 from opportunities import services
-from opportunities.api import serializers
+from opportunities.api import deals, serializers
 from opportunities.filters import OpportunityFilter, open_opportunities
 from opportunities.forms import BuyerRequestForm
 from opportunities.hs import search_codes
@@ -41,6 +41,7 @@ def register(router) -> None:
     router.register(
         "my/notification-preferences", NotificationPreferenceViewSet, basename="my-notification"
     )
+    deals.register(router)
 
 
 # Reference data -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import User
-from opportunities.matching import summaries
+from opportunities.matching import introductions, summaries
 from opportunities.models import Interest, Match
 from opportunities.notifications import enqueue_email
 
@@ -84,19 +84,63 @@ def _subject(interest: Interest) -> str:
 
 @transaction.atomic
 def answer_interest(*, interest: Interest, company, accept: bool, reason: str = "") -> Interest:
-    """The other side accepts or declines, with a short reason; the interested firm is told."""
+    """The other side accepts or declines, with a short reason; the interested firm is told.
+
+    Accepting makes it an introduction: each side gets the other's contact card by email."""
     if company.pk != _receiver(interest).pk:
         raise PermissionDenied(_("Only the company that received the interest can answer it."))
+    if interest.status != Interest.Status.PENDING:
+        raise ValidationError(_("This interest was already answered."))
     interest.status = Interest.Status.ACCEPTED if accept else Interest.Status.DECLINED
     interest.answer_reason, interest.answered_at = reason[:300], timezone.now()
     interest.save(update_fields=["status", "answer_reason", "answered_at"])
+    their_card = introductions.contact_card(company) if accept else None
     _email_members(
         interest.company,
         "interest-answered",
         interest,
-        {"accepted": accept, "reason": interest.answer_reason, "by": company.display_name},
+        lambda: {
+            "accepted": accept,
+            "reason": interest.answer_reason,
+            "by": company.display_name,
+            "card": their_card.as_context() if their_card else None,
+            "link": _introduction_link(interest)
+            if accept
+            else _absolute(reverse("opportunities:interests")),
+        },
     )
+    if accept:
+        sender_card = introductions.contact_card(interest.company)
+        _email_members(
+            company,
+            "introduction-made",
+            interest,
+            lambda: {
+                "other": interest.company.display_name,
+                "card": sender_card.as_context(),
+                "link": _introduction_link(interest),
+            },
+        )
     return interest
+
+
+@transaction.atomic
+def withdraw_introduction(*, interest: Interest, company) -> Interest:
+    """Either firm leaves an accepted introduction: both contact cards are hidden again and the
+    conversation closes; the other side is told."""
+    if company.pk not in (interest.company_id, _receiver(interest).pk):
+        raise PermissionDenied(_("Only the two companies involved can withdraw."))
+    if not interest.is_introduction:
+        raise ValidationError(_("This introduction is not open."))
+    interest.withdrawn_at, interest.withdrawn_by = timezone.now(), company
+    interest.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    other = introductions.counterpart_of(interest, company)
+    _email_members(other, "introduction-withdrawn", interest, {"by": company.display_name})
+    return interest
+
+
+def _introduction_link(interest: Interest) -> str:
+    return _absolute(reverse("opportunities:introduction", args=[interest.pk]))
 
 
 @transaction.atomic

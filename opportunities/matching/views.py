@@ -170,4 +170,8 @@ def interest_action(request, pk: int, action: str):
             )
     except PermissionDenied as error:
         messages.error(request, str(error))
-    return redirect("opportunities:interests")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if interest.is_introduction and action == "accept":
+        return redirect("opportunities:introduction", pk=interest.pk)
+    return redirect(reverse("opportunities:interests") + f"#interest-{interest.pk}")

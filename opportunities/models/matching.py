@@ -229,6 +229,17 @@ class Interest(models.Model):
     via_staff = models.BooleanField(_("handed to staff"), default=False)
     answer_reason = models.CharField(_("reason"), max_length=300, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Either firm can withdraw from an accepted introduction: the contact cards are hidden again
+    # and the conversation is closed.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     outcome_asked_at = models.DateTimeField(_("outcome asked"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
@@ -254,3 +265,8 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} -> {self.opportunity_id or self.target_company_id}"
+
+    @property
+    def is_introduction(self) -> bool:
+        """Accepted and not withdrawn: the two firms see each other's contact card and talk."""
+        return self.status == self.Status.ACCEPTED and self.withdrawn_at is None
