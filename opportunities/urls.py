@@ -20,6 +20,15 @@ urlpatterns = [
         introductions.withdraw,
         name="introduction_withdraw",
     ),
+    path(
+        "introductions/<int:pk>/messages/", introductions.post_message, name="introduction_message"
+    ),
+    path(
+        "introductions/<int:pk>/messages/<int:message_id>/attachment/",
+        introductions.attachment,
+        name="introduction_attachment",
+    ),
+    path("introductions/<int:pk>/report/", introductions.report, name="introduction_report"),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/new/", views.request_form, name="request_new"),
     path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),

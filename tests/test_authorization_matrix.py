@@ -22,11 +22,13 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from companies import tokens
 from companies.context_processors import SESSION_KEY
 from companies.models import Invitation, Membership, NotificationFrequency
+from opportunities.matching import conversations
 from opportunities.models import (
     Interest,
     MatchingRun,
@@ -48,6 +50,7 @@ from tests.factories import (
     SectorFactory,
     TradeFlowFactory,
     UserFactory,
+    pdf_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +137,16 @@ def world() -> World:
         user=owner, name="ERP"
     )[0]
     objects["opportunities.match"] = objects["match"]
+    objects["message"] = conversations.post_message(
+        interest=introduction,
+        company=third,
+        user=None,
+        body="Hola",
+        attachment=SimpleUploadedFile("catalogo.pdf", pdf_bytes(), "application/pdf"),
+    )
+    objects["opportunities.abusereport"] = conversations.report_thread(
+        interest=introduction, company=company, user=owner, reason="Spam"
+    )
     objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
     objects["companies.invitation"] = objects["invitation"]
     return World(owner=owner, other=other, staff=staff, company=company, objects=objects)
@@ -217,6 +230,19 @@ ROUTES: dict[str, Access | NotAnObject] = {
     "opportunities:introduction": Private(lambda w: {"pk": w.objects["introduction"].pk}),
     "opportunities:introduction_withdraw": Private(
         lambda w: {"pk": w.objects["introduction"].pk}, method="post"
+    ),
+    "opportunities:introduction_message": Private(
+        lambda w: {"pk": w.objects["introduction"].pk},
+        method="post",
+        data=lambda w: {"body": "Hola"},
+    ),
+    "opportunities:introduction_attachment": Private(
+        lambda w: {"pk": w.objects["introduction"].pk, "message_id": w.objects["message"].pk}
+    ),
+    "opportunities:introduction_report": Private(
+        lambda w: {"pk": w.objects["introduction"].pk},
+        method="post",
+        data=lambda w: {"reason": "Spam"},
     ),
     "opportunities:request_edit": Private(lambda w: {"pk": w.objects["request"].pk}),
     "opportunities:request_close": Private(
@@ -436,6 +462,22 @@ def _interest_in_mine(w, status=Interest.Status.PENDING):
     return {"company_pk": w.mine.pk, "id": interest.pk}
 
 
+def _introduction_of_mine(w):
+    ids = _interest_in_mine(w, Interest.Status.ACCEPTED)
+    return {"company_pk": ids["company_pk"], "interest_pk": ids["id"]}
+
+
+def _message_with_pdf(w):
+    """A message with a PDF in an introduction of `mine`."""
+    ids = _introduction_of_mine(w)
+    interest = Interest.objects.get(pk=ids["interest_pk"])
+    pdf = SimpleUploadedFile("catalogo.pdf", pdf_bytes(), content_type="application/pdf")
+    message = conversations.post_message(
+        interest=interest, company=interest.company, user=None, body="Hola", attachment=pdf
+    )
+    return {**ids, "id": message.pk}
+
+
 REQUEST_BODY = {"title": "Cobre refinado", "hs_code": "7403", "deadline": "2031-01-01T00:00:00Z"}
 API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "companies_list": ApiPublic(),
@@ -477,6 +519,14 @@ API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "my_companies_interests_withdraw_create": ApiPrivate(
         lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED)
     ),
+    "my_companies_interests_report_create": ApiPrivate(
+        lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED), lambda w: {"reason": "Spam"}
+    ),
+    "my_companies_interests_messages_list": ApiPrivate(_introduction_of_mine),
+    "my_companies_interests_messages_create": ApiPrivate(
+        _introduction_of_mine, lambda w: {"body": "Adjunto el catálogo"}
+    ),
+    "my_companies_interests_messages_attachment_retrieve": ApiPrivate(_message_with_pdf),
     "my_companies_products_list": ApiPrivate(_mine),
     "my_companies_products_create": ApiPrivate(
         _mine, lambda w: {"hs_code": "7403", "direction": "export"}

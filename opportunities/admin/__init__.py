@@ -1,5 +1,5 @@
 """Admin of the opportunities app, one module per area."""
 
-from . import matching, opportunity, outbox, reference, trade
+from . import conversation, matching, opportunity, outbox, reference, trade
 
-__all__ = ["matching", "opportunity", "outbox", "reference", "trade"]
+__all__ = ["conversation", "matching", "opportunity", "outbox", "reference", "trade"]

@@ -1,20 +1,32 @@
 """API of what follows a match: interests sent and received (with what they are about), answering
 them, the contact card of an accepted counterpart, withdrawing. The same services as the site."""
 
+from functools import cached_property
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from companies.api.permissions import CompanyScopedMixin
-from opportunities.matching import interests, introductions, summaries
-from opportunities.models import Interest
+from opportunities.matching import conversations, interests, introductions, summaries
+from opportunities.matching.introduction_views import pdf_response
+from opportunities.models import Interest, Message
 
 
 def register(router) -> None:
     router.register(
         r"my/companies/(?P<company_pk>[0-9]+)/interests", InterestViewSet, basename="my-interest"
+    )
+    router.register(
+        r"my/companies/(?P<company_pk>[0-9]+)/interests/(?P<interest_pk>[0-9]+)/messages",
+        MessageViewSet,
+        basename="my-message",
     )
 
 
@@ -104,6 +116,57 @@ class AnswerSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+class MessageSerializer(serializers.ModelSerializer):
+    mine = serializers.SerializerMethodField(help_text="Written by this company.")
+    company_name = serializers.CharField(source="company.display_name", read_only=True)
+    attachment = serializers.SerializerMethodField(help_text="Where to download the PDF.")
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "company",
+            "company_name",
+            "mine",
+            "body",
+            "attachment",
+            "attachment_name",
+            "attachment_size",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_mine(self, message) -> bool:
+        return message.company_id == self.context["company"].pk
+
+    def get_attachment(self, message) -> str | None:
+        if not message.attachment:
+            return None
+        company, interest = self.context["company"], message.thread.interest_id
+        path = reverse(
+            "my-message-attachment",
+            kwargs={"company_pk": company.pk, "interest_pk": interest, "pk": message.pk},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class MessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    attachment = serializers.FileField(
+        required=False, help_text="One PDF, at most 5 MB (checked by its content)."
+    )
+
+
+class ReportSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ReportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 @extend_schema_view(
     list=extend_schema(description="Interests the company sent and received, newest first."),
     retrieve=extend_schema(description="One interest; the counterpart's contact card if open."),
@@ -144,6 +207,20 @@ class InterestViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
         interests.withdraw_introduction(interest=self.get_object(), company=self.company)
         return Response(self.get_serializer(self.get_object()).data)
 
+    @extend_schema(request=ReportSerializer, responses={201: ReportOutputSerializer})
+    @action(detail=True, methods=["post"])
+    def report(self, request, company_pk=None, pk=None):
+        """Report the conversation to staff, with a reason (staff then read it in the admin)."""
+        data = ReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = conversations.report_thread(
+            interest=self.get_object(),
+            company=self.company,
+            user=request.user,
+            reason=data.validated_data["reason"],
+        )
+        return Response(ReportOutputSerializer(report).data, status=201)
+
     def _answer(self, request, *, accept: bool):
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -155,3 +232,62 @@ class InterestViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
         )
         with translation.override(request.LANGUAGE_CODE):
             return Response(self.get_serializer(self.get_object()).data)
+
+
+@extend_schema_view(
+    list=extend_schema(description="The conversation of an accepted introduction, oldest first."),
+    create=extend_schema(
+        request={"multipart/form-data": MessageInputSerializer},
+        responses={201: MessageSerializer},
+        description="Write in an open introduction: text and at most one PDF (5 MB). The other "
+        "side's members are emailed, at most once per thread every 15 minutes.",
+    ),
+)
+class MessageViewSet(CompanyScopedMixin, viewsets.GenericViewSet):
+    serializer_class = MessageSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @cached_property
+    def interest(self) -> Interest:
+        queryset = Interest.objects.filter(
+            introductions.involving(self.company), status=Interest.Status.ACCEPTED
+        ).select_related("company", "target_company", "opportunity__company")
+        return get_object_or_404(queryset, pk=self.kwargs["interest_pk"])
+
+    def get_queryset(self):
+        if self.company is None:
+            return Message.objects.none()
+        return (
+            Message.objects.filter(thread__interest=self.interest)
+            .select_related("company", "thread")
+            .order_by("created_at", "pk")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "company": self.company}
+
+    def list(self, request, company_pk=None, interest_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        conversations.mark_read(thread=conversations.thread_of(self.interest), user=request.user)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, company_pk=None, interest_pk=None):
+        data = MessageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = conversations.post_message(
+            interest=self.interest,
+            company=self.company,
+            user=request.user,
+            body=data.validated_data.get("body", ""),
+            attachment=data.validated_data.get("attachment"),
+        )
+        return Response(self.get_serializer(message).data, status=201)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="The message's PDF, for the two firms only.",
+    )
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, company_pk=None, interest_pk=None, pk=None):
+        message = get_object_or_404(self.get_queryset().exclude(attachment=""), pk=pk)
+        return pdf_response(message)

@@ -125,6 +125,38 @@ def answer_interest(*, interest: Interest, company, accept: bool, reason: str = 
 
 
 @transaction.atomic
+def open_introduction(*, company, user, opportunity, message: str = "") -> Interest:
+    """The buyer of a request accepts a supplier's quote: the supplier's interest in the request
+    is recorded as accepted, and the buyer's members get the supplier's contact card (the quote
+    service tells the supplier)."""
+    interest, _created = Interest.objects.get_or_create(
+        company=company, opportunity=opportunity, defaults={"user": user, "message": message}
+    )
+    if interest.is_introduction:
+        return interest
+    interest.status, interest.answered_at = Interest.Status.ACCEPTED, timezone.now()
+    interest.withdrawn_at = interest.withdrawn_by = None
+    interest.save(update_fields=["status", "answered_at", "withdrawn_at", "withdrawn_by"])
+    card = introductions.contact_card(company)
+    _email_members(
+        opportunity.company,
+        "introduction-made",
+        interest,
+        lambda: {
+            "other": company.display_name,
+            "card": card.as_context(),
+            "link": _introduction_link(interest),
+        },
+    )
+    return interest
+
+
+def introduction_link(interest: Interest) -> str:
+    """The absolute link to the introduction's page, in the active language."""
+    return _introduction_link(interest)
+
+
+@transaction.atomic
 def withdraw_introduction(*, interest: Interest, company) -> Interest:
     """Either firm leaves an accepted introduction: both contact cards are hidden again and the
     conversation closes; the other side is told."""

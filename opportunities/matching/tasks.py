@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from opportunities.matching import engine, runs
+from opportunities.matching import conversations, engine, runs
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 3, "acks_late": True}
 
@@ -67,3 +67,10 @@ def follow_up_interests() -> dict[str, int]:
     from opportunities.matching import interests
 
     return {"reminders": interests.send_reminders(), "outcomes": interests.ask_outcomes()}
+
+
+@shared_task(**RETRY)
+def send_conversation_emails() -> int:
+    """Email the conversation messages that waited for their thread's window (beat, every
+    minute)."""
+    return conversations.send_due_emails()

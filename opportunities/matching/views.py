@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opportunities.matching import conversations, reasons, summaries
 from opportunities.matching import interests as interest_service
-from opportunities.matching import reasons, summaries
 from opportunities.models import Interest, Match, Opportunity, Sector
 
 
@@ -134,9 +134,13 @@ def interests(request):
     details = summaries.summaries_for(received)
     for interest in received:
         interest.summary = details[interest.pk]
+    sent = list(company.interests.select_related(*related))
+    unread = conversations.unread_by_interest(request.user, [i.pk for i in sent + received])
+    for interest in sent + received:
+        interest.unread = unread.get(interest.pk, 0)
     context = {
         "company": company,
-        "sent": company.interests.select_related(*related),
+        "sent": sent,
         "received": received,
         "outcomes": Interest.Outcome.choices,
     }

@@ -1,10 +1,14 @@
+from .conversation import AbuseReport, Message, Thread, ThreadRead
 from .matching import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
 from .opportunity import Incoterm, Opportunity
 from .outbox import OutboxEmail
+from .quotes import Currency, Quote
 from .reference import HSCode, HSSection, Sector, SectorCode
 from .trade import Flow, TradeDataset, TradeFlow, TradeUpload
 
 __all__ = [
+    "AbuseReport",
+    "Currency",
     "Flow",
     "HSCode",
     "HSSection",
@@ -14,10 +18,14 @@ __all__ = [
     "MatchingChunk",
     "MatchingRun",
     "MatchingSettings",
+    "Message",
     "Opportunity",
     "OutboxEmail",
+    "Quote",
     "Sector",
     "SectorCode",
+    "Thread",
+    "ThreadRead",
     "TradeDataset",
     "TradeFlow",
     "TradeUpload",

@@ -2,8 +2,10 @@
 only once accepted, withdrawing; the public directory never shows a contact card."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opportunities.models import Interest
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +60,28 @@ def test_the_public_directory_never_shows_a_contact_card(world, anonymous, as_st
     for client in (anonymous, as_stranger):
         body = client.get(f"/api/v1/companies/{world.mine.pk}/").content.decode()
         assert "ana@cafe.mx" not in body and "contact" not in body
+
+
+def test_the_conversation_through_the_api_with_a_pdf(world, as_owner, as_stranger):
+    interest = Interest.objects.create(
+        company=world.mine, opportunity=world.their_request, status=Interest.Status.ACCEPTED
+    )
+    path = f"/api/v1/my/companies/{world.mine.pk}/interests/{interest.pk}/messages/"
+    pdf = SimpleUploadedFile("lista.pdf", pdf_bytes(), content_type="application/pdf")
+    created = as_owner.post(path, {"body": "Nuestra lista", "attachment": pdf}, format="multipart")
+    assert created.status_code == 201, created.content
+    assert created.json()["mine"] and created.json()["attachment_name"] == "lista.pdf"
+
+    theirs = f"/api/v1/my/companies/{world.theirs.pk}/interests/{interest.pk}/messages/"
+    [message] = as_stranger.get(theirs).json()["results"]
+    assert message["body"] == "Nuestra lista" and not message["mine"]
+    download = as_stranger.get(message["attachment"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+
+    fake = SimpleUploadedFile("x.pdf", b"hola", content_type="application/pdf")
+    refused = as_owner.post(path, {"attachment": fake}, format="multipart")
+    assert refused.status_code == 400
+    assert "PDF" in refused.json()["error"]["message"]
+
+    report = f"/api/v1/my/companies/{world.theirs.pk}/interests/{interest.pk}/report/"
+    assert as_stranger.post(report, {"reason": "Spam"}, format="json").status_code == 201

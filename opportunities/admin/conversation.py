@@ -1,0 +1,81 @@
+"""Abuse reports: the only place staff read a conversation, and only a reported one."""
+
+from django.contrib import admin
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from opportunities.matching.introduction_views import pdf_response
+from opportunities.models import AbuseReport, Message
+
+
+@admin.register(AbuseReport)
+class AbuseReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "company", "short_reason", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["thread", "company", "user", "reason", "created_at", "conversation"]
+    fields = [*readonly_fields, "status", "staff_note", "resolved_at"]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reports come from the firms
+
+    @admin.display(description=_("reason"))
+    def short_reason(self, report: AbuseReport) -> str:
+        return report.reason if len(report.reason) <= 80 else report.reason[:77] + "…"
+
+    @admin.display(description=_("conversation"))
+    def conversation(self, report: AbuseReport):
+        messages = report.thread.messages.select_related("company")
+        link = reverse("admin:opportunities_abusereport_attachment", args=[report.pk])
+        rows = (
+            (
+                m.company.display_name,
+                m.created_at.strftime("%Y-%m-%d %H:%M"),
+                m.body,
+                format_html(
+                    ' <a href="{}?message={}">{} ({})</a>',
+                    link,
+                    m.pk,
+                    m.attachment_name,
+                    filesizeformat(m.attachment_size or 0),
+                )
+                if m.attachment
+                else "",
+            )
+            for m in messages
+        )
+        return format_html_join(
+            "",
+            '<p><strong>{}</strong> · {}<br><span style="white-space:pre-line">{}</span>{}</p>',
+            rows,
+        )
+
+    @admin.action(description=_("Mark as resolved"))
+    def mark_resolved(self, request, queryset):
+        queryset.update(status=AbuseReport.Status.RESOLVED, resolved_at=timezone.now())
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.attachment_view)
+        extra = [
+            path(
+                "<path:object_id>/attachment/",
+                view,
+                name="opportunities_abusereport_attachment",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def attachment_view(self, request, object_id: str):
+        """A PDF of a reported conversation (?message=id); staff only, like every admin page."""
+        report = get_object_or_404(AbuseReport, pk=object_id)
+        message_id = request.GET.get("message", "")
+        if not message_id.isdigit():
+            return redirect("admin:opportunities_abusereport_change", report.pk)
+        message = get_object_or_404(
+            Message.objects.filter(thread=report.thread).exclude(attachment=""), pk=message_id
+        )
+        return pdf_response(message)
