@@ -2,6 +2,7 @@ from django.urls import path
 
 from opportunities import views
 from opportunities.matching import introduction_views as introductions
+from opportunities.matching import quote_views as quotes
 from opportunities.matching import views as matching
 
 app_name = "opportunities"
@@ -29,6 +30,10 @@ urlpatterns = [
         name="introduction_attachment",
     ),
     path("introductions/<int:pk>/report/", introductions.report, name="introduction_report"),
+    path("requests/<int:pk>/quote/", quotes.quote_form, name="quote_form"),
+    path("requests/<int:pk>/quotes/", quotes.request_quotes, name="request_quotes"),
+    path("quotes/", quotes.my_quotes, name="my_quotes"),
+    path("quotes/<int:pk>/<slug:action>/", quotes.quote_action, name="quote_action"),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/new/", views.request_form, name="request_new"),
     path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),

@@ -35,6 +35,7 @@ from opportunities.models import (
     MatchingSettings,
     Opportunity,
     OutboxEmail,
+    Quote,
     TradeUpload,
 )
 from opportunities.notifications.content import unsubscribe_token
@@ -144,6 +145,9 @@ def world() -> World:
         body="Hola",
         attachment=SimpleUploadedFile("catalogo.pdf", pdf_bytes(), "application/pdf"),
     )
+    objects["quote"] = objects["opportunities.quote"] = Quote.objects.create(
+        request=buyer_request, supplier=third, **QUOTE_TERMS
+    )
     objects["opportunities.abusereport"] = conversations.report_thread(
         interest=introduction, company=company, user=owner, reason="Spam"
     )
@@ -243,6 +247,11 @@ ROUTES: dict[str, Access | NotAnObject] = {
         lambda w: {"pk": w.objects["introduction"].pk},
         method="post",
         data=lambda w: {"reason": "Spam"},
+    ),
+    "opportunities:quote_form": SignedIn(lambda w: {"pk": w.objects["request"].pk}),
+    "opportunities:request_quotes": Private(lambda w: {"pk": w.objects["request"].pk}),
+    "opportunities:quote_action": Private(
+        lambda w: {"pk": w.objects["quote"].pk, "action": "shortlist"}, method="post"
     ),
     "opportunities:request_edit": Private(lambda w: {"pk": w.objects["request"].pk}),
     "opportunities:request_close": Private(
@@ -478,6 +487,20 @@ def _message_with_pdf(w):
     return {**ids, "id": message.pk}
 
 
+def _quote_on_mine(w):
+    """A quote a third firm sent on `mine`'s buyer request."""
+    third = CompanyFactory(legal_name="Proveedora S.A.", region=w.mine.region)
+    quote = Quote.objects.create(request=w.my_request, supplier=third, **QUOTE_TERMS)
+    return {"company_pk": w.mine.pk, "id": quote.pk}
+
+
+QUOTE_TERMS = {
+    "unit_price": "2.35",
+    "quantity": "100",
+    "incoterm": "FOB",
+    "lead_time_days": 10,
+    "valid_until": "2031-01-01",
+}
 REQUEST_BODY = {"title": "Cobre refinado", "hs_code": "7403", "deadline": "2031-01-01T00:00:00Z"}
 API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "companies_list": ApiPublic(),
@@ -527,6 +550,14 @@ API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
         _introduction_of_mine, lambda w: {"body": "Adjunto el catálogo"}
     ),
     "my_companies_interests_messages_attachment_retrieve": ApiPrivate(_message_with_pdf),
+    "my_companies_quotes_list": ApiPrivate(_mine),
+    "my_companies_quotes_create": ApiPrivate(
+        _mine, lambda w: {**QUOTE_TERMS, "request": w.their_request.pk}
+    ),
+    "my_companies_quotes_retrieve": ApiPrivate(_quote_on_mine),
+    "my_companies_quotes_shortlist_create": ApiPrivate(_quote_on_mine),
+    "my_companies_quotes_accept_create": ApiPrivate(_quote_on_mine),
+    "my_companies_quotes_decline_create": ApiPrivate(_quote_on_mine, lambda w: {"reason": "Caro"}),
     "my_companies_products_list": ApiPrivate(_mine),
     "my_companies_products_create": ApiPrivate(
         _mine, lambda w: {"hs_code": "7403", "direction": "export"}

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching.introduction_views import pdf_response
-from opportunities.models import AbuseReport, Message
+from opportunities.models import AbuseReport, Message, Quote
 
 
 @admin.register(AbuseReport)
@@ -79,3 +79,10 @@ class AbuseReportAdmin(admin.ModelAdmin):
             Message.objects.filter(thread=report.thread).exclude(attachment=""), pk=message_id
         )
         return pdf_response(message)
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["request", "supplier", "unit_price", "currency", "incoterm", "status"]
+    list_filter = ["status", "currency", "incoterm"]
+    raw_id_fields = ["request", "supplier", "author", "interest"]

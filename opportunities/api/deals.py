@@ -3,20 +3,21 @@ them, the contact card of an accepted counterpart, withdrawing. The same service
 
 from functools import cached_property
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from companies.api.permissions import CompanyScopedMixin
-from opportunities.matching import conversations, interests, introductions, summaries
+from opportunities.matching import conversations, interests, introductions, quotes, summaries
 from opportunities.matching.introduction_views import pdf_response
-from opportunities.models import Interest, Message
+from opportunities.models import Interest, Message, Opportunity, Quote
 
 
 def register(router) -> None:
@@ -27,6 +28,9 @@ def register(router) -> None:
         r"my/companies/(?P<company_pk>[0-9]+)/interests/(?P<interest_pk>[0-9]+)/messages",
         MessageViewSet,
         basename="my-message",
+    )
+    router.register(
+        r"my/companies/(?P<company_pk>[0-9]+)/quotes", QuoteViewSet, basename="my-quote"
     )
 
 
@@ -291,3 +295,110 @@ class MessageViewSet(CompanyScopedMixin, viewsets.GenericViewSet):
     def attachment(self, request, company_pk=None, interest_pk=None, pk=None):
         message = get_object_or_404(self.get_queryset().exclude(attachment=""), pk=pk)
         return pdf_response(message)
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    """A quote as the supplier that sent it or the buyer that received it sees it."""
+
+    direction = serializers.SerializerMethodField(help_text="sent or received")
+    supplier_name = serializers.CharField(source="supplier.display_name", read_only=True)
+    request = serializers.PrimaryKeyRelatedField(
+        queryset=Opportunity.objects.published().filter(kind=Opportunity.Kind.REQUEST)
+    )
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "direction",
+            "request",
+            "supplier",
+            "supplier_name",
+            "unit_price",
+            "currency",
+            "quantity",
+            "unit",
+            "incoterm",
+            "lead_time_days",
+            "valid_until",
+            "message",
+            "status",
+            "decline_reason",
+            "interest",
+            "created_at",
+            "answered_at",
+        ]
+        read_only_fields = [
+            "id",
+            "supplier",
+            "status",
+            "decline_reason",
+            "interest",
+            "created_at",
+            "answered_at",
+        ]
+
+    def get_direction(self, quote) -> str:
+        return "sent" if quote.supplier_id == self.context["company"].pk else "received"
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Quotes the company sent, and quotes on its buyer requests."),
+    create=extend_schema(description="Quote on a published buyer request (verified suppliers)."),
+)
+class QuoteViewSet(
+    CompanyScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = QuoteSerializer
+
+    def get_queryset(self):
+        if self.company is None:
+            return Quote.objects.none()
+        mine = Q(supplier=self.company) | Q(request__company=self.company)
+        return (
+            Quote.objects.filter(mine)
+            .select_related("supplier", "request__company")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "company": self.company}
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = quotes.submit_quote(
+            request=data.pop("request"), supplier=self.company, user=self.request.user, data=data
+        )
+
+    @extend_schema(request=None, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"])
+    def shortlist(self, request, company_pk=None, pk=None):
+        """Put a received quote on the buyer's shortlist."""
+        quotes.shortlist_quote(quote=self.get_object(), company=self.company)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, company_pk=None, pk=None):
+        """Accept a received quote: the introduction opens and the request closes."""
+        quotes.accept_quote(quote=self.get_object(), company=self.company, user=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=DeclineSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, company_pk=None, pk=None):
+        """Decline a received quote with a reason; the supplier is told."""
+        data = DeclineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quotes.decline_quote(
+            quote=self.get_object(), company=self.company, reason=data.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_object()).data)

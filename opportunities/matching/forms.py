@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching.conversations import MAX_BODY
+from opportunities.models import Quote
 
 
 class MessageForm(forms.Form):
@@ -27,3 +28,42 @@ class ReportForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
     )
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = [
+            "unit_price",
+            "currency",
+            "quantity",
+            "unit",
+            "incoterm",
+            "lead_time_days",
+            "valid_until",
+            "message",
+        ]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "message": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        }
+        help_texts = {
+            "incoterm": _("Incoterms 2020: who pays transport and insurance, and where."),
+            "lead_time_days": _("Days from the order to delivery at the agreed point."),
+        }
+
+    def clean_unit_price(self):
+        price = self.cleaned_data["unit_price"]
+        if price is not None and price <= 0:
+            raise forms.ValidationError(_("The price must be greater than zero."))
+        return price
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity <= 0:
+            raise forms.ValidationError(_("The quantity must be greater than zero."))
+        return quantity
+
+
+class DeclineQuoteForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the supplier"), max_length=300)

@@ -2,17 +2,20 @@
 accepts one (which opens the introduction) or declines each with a reason; the supplier is told.
 A request closes when a quote is accepted, at its deadline, or at REQUEST_MAX_QUOTES quotes."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from companies.models import Company
 from opportunities import services as opportunity_services
 from opportunities.matching import interests, introductions
-from opportunities.models import Opportunity, Quote
+from opportunities.models import Currency, Opportunity, Quote
 from opportunities.notifications import enqueue_email
 from tradeportal import ratelimit
 
@@ -62,7 +65,8 @@ def submit_quote(*, request: Opportunity, supplier: Company, user, data: dict) -
                 author=user,
                 unit=data.get("unit") or request.unit,
                 message=data.get("message") or "",
-                **{f: data[f] for f in FIELDS if f not in ("unit", "message")},
+                currency=data.get("currency") or Currency.USD,
+                **{f: data[f] for f in FIELDS if f not in ("unit", "message", "currency")},
             )
     except IntegrityError as error:
         raise ValidationError(_("Your company already sent a quote on this request.")) from error
@@ -141,6 +145,8 @@ def _tell(company: Company, template: str, quote: Quote, extra) -> None:
         user = membership.user
         with translation.override(user.language):
             values = extra() if callable(extra) else extra
+            price = number_format(quote.unit_price, 2, use_l10n=True)
+            quantity = number_format(Decimal(quote.quantity).normalize(), use_l10n=True)
             link = settings.SITE_URL.rstrip("/") + (
                 reverse("opportunities:request_quotes", args=[quote.request_id])
                 if company.pk == quote.request.company_id
@@ -156,8 +162,8 @@ def _tell(company: Company, template: str, quote: Quote, extra) -> None:
                 "company": company.display_name,
                 "request": quote.request.title or str(quote.request),
                 "buyer": quote.request.company.display_name,
-                "price": f"{quote.unit_price} {quote.currency}",
-                "quantity": f"{quote.quantity.normalize():f} {quote.unit}".strip(),
+                "price": f"{price} {quote.currency}",
+                "quantity": f"{quantity} {quote.unit}".strip(),
                 "incoterm": quote.incoterm,
                 "lead_time": quote.lead_time_days,
                 "valid_until": quote.valid_until.isoformat(),
