@@ -178,6 +178,8 @@ MESSAGES_PER_HOUR = env.int("MESSAGES_PER_HOUR", default=30)  # per firm
 QUOTES_PER_HOUR = env.int("QUOTES_PER_HOUR", default=10)  # per firm
 THREAD_EMAIL_MINUTES = env.int("THREAD_EMAIL_MINUTES", default=15)  # one email per thread and side
 REQUEST_MAX_QUOTES = env.int("REQUEST_MAX_QUOTES", default=10)  # a request closes at this many
+# Instant match notifications are gathered per member over this window into one email.
+INSTANT_BATCH_MINUTES = env.int("INSTANT_BATCH_MINUTES", default=10)
 
 # Market demand is published from these yearly import values (US$), nationally and per state.
 DEMAND_MIN_IMPORTS_USD = env.int("DEMAND_MIN_IMPORTS_USD", default=1_000_000)
@@ -263,6 +265,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "opportunities.notifications.tasks.send_digests",
         "schedule": crontab(hour=8, minute=30, day_of_week=1),
         "args": ["weekly"],
+    },
+    "instant-batches": {
+        "task": "opportunities.notifications.tasks.send_instant_batches",
+        "schedule": 60,
     },
     "conversation-emails": {
         "task": "opportunities.matching.tasks.send_conversation_emails",

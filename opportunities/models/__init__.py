@@ -1,7 +1,7 @@
 from .conversation import AbuseReport, Message, Thread, ThreadRead
 from .matching import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
 from .opportunity import Incoterm, Opportunity
-from .outbox import OutboxEmail
+from .outbox import InstantBatch, InstantNotice, OutboxEmail
 from .quotes import Currency, Quote
 from .reference import HSCode, HSSection, Sector, SectorCode
 from .trade import Flow, TradeDataset, TradeFlow, TradeUpload
@@ -13,6 +13,8 @@ __all__ = [
     "HSCode",
     "HSSection",
     "Incoterm",
+    "InstantBatch",
+    "InstantNotice",
     "Interest",
     "Match",
     "MatchingChunk",

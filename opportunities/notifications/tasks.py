@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from opportunities.notifications import digests, outbox
+from opportunities.notifications import digests, instant, outbox
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -23,3 +23,9 @@ def sweep_outbox() -> int:
 def send_digests(frequency: str) -> int:
     """Queue the daily or weekly digests (beat)."""
     return digests.queue_digests(frequency)
+
+
+@shared_task(acks_late=True)
+def send_instant_batches() -> int:
+    """Send the instant-notification batches whose window closed (beat, every minute)."""
+    return instant.send_instant_batches()
