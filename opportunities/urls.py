@@ -2,6 +2,7 @@ from django.urls import path
 
 from opportunities import views
 from opportunities.matching import introduction_views as introductions
+from opportunities.matching import outcome_views
 from opportunities.matching import quote_views as quotes
 from opportunities.matching import views as matching
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("requests/<int:pk>/quotes/", quotes.request_quotes, name="request_quotes"),
     path("quotes/", quotes.my_quotes, name="my_quotes"),
     path("quotes/<int:pk>/<slug:action>/", quotes.quote_action, name="quote_action"),
+    path("outcomes/<str:token>/", outcome_views.outcome, name="outcome"),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/new/", views.request_form, name="request_new"),
     path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from opportunities import charts, services
 from opportunities.filters import OpportunityFilter, open_opportunities
 from opportunities.forms import BuyerRequestForm
+from opportunities.matching import outcomes
 from opportunities.models import Opportunity, Sector
 from tradeportal.figures import headline_figures
 from tradeportal.i18n import country_name
@@ -126,6 +127,7 @@ def sector_detail(request, slug: str):
     )
     context = {
         "sector": sector,
+        "results": outcomes.results(sector),
         "markets": markets,
         "firms_mx": firms.get("MX", 0),
         "firms_pe": firms.get("PE", 0),

@@ -28,9 +28,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from companies import tokens
 from companies.context_processors import SESSION_KEY
 from companies.models import Invitation, Membership, NotificationFrequency
-from opportunities.matching import conversations
+from opportunities.matching import conversations, outcomes
 from opportunities.models import (
     Interest,
+    IntroductionOutcome,
     MatchingRun,
     MatchingSettings,
     Opportunity,
@@ -148,6 +149,11 @@ def world() -> World:
     objects["quote"] = objects["opportunities.quote"] = Quote.objects.create(
         request=buyer_request, supplier=third, **QUOTE_TERMS
     )
+    objects["outcome"] = objects["opportunities.introductionoutcome"] = (
+        IntroductionOutcome.objects.create(
+            interest=introduction, company=company, after_days=30, asked_at=introduction.created_at
+        )
+    )
     objects["opportunities.abusereport"] = conversations.report_thread(
         interest=introduction, company=company, user=owner, reason="Spam"
     )
@@ -252,6 +258,10 @@ ROUTES: dict[str, Access | NotAnObject] = {
     "opportunities:request_quotes": Private(lambda w: {"pk": w.objects["request"].pk}),
     "opportunities:quote_action": Private(
         lambda w: {"pk": w.objects["quote"].pk, "action": "shortlist"}, method="post"
+    ),
+    "opportunities:outcome": Token(
+        lambda w: {"token": outcomes.token_for(w.objects["outcome"]) + "x"},
+        unchanged=lambda w: not IntroductionOutcome.objects.exclude(answer="").exists(),
     ),
     "opportunities:request_edit": Private(lambda w: {"pk": w.objects["request"].pk}),
     "opportunities:request_close": Private(
@@ -558,6 +568,10 @@ API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "my_companies_quotes_shortlist_create": ApiPrivate(_quote_on_mine),
     "my_companies_quotes_accept_create": ApiPrivate(_quote_on_mine),
     "my_companies_quotes_decline_create": ApiPrivate(_quote_on_mine, lambda w: {"reason": "Caro"}),
+    "my_companies_interests_outcome_create": ApiPrivate(
+        lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED), lambda w: {"answer": "yes"}
+    ),
+    "results_list": ApiPublic(),
     "my_companies_products_list": ApiPrivate(_mine),
     "my_companies_products_create": ApiPrivate(
         _mine, lambda w: {"hs_code": "7403", "direction": "export"}

@@ -12,11 +12,13 @@ from tradeportal.pagecache import cache_public_page
 @cache_public_page
 def home(request):
     """Show the bilateral figures from the article and the sectors to explore."""
+    from opportunities.matching.outcomes import results
     from opportunities.models import Sector
 
     context = {
         "figures": headline_figures(),
         "sectors": Sector.objects.active(),
+        "results": results(),
     }
     return render(request, "home.html", context)
 

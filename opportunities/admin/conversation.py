@@ -1,6 +1,10 @@
-"""Abuse reports: the only place staff read a conversation, and only a reported one."""
+"""After the match, for staff: abuse reports (the only place staff read a conversation, and only a
+reported one), quotes, and the outcomes report with its CSV export."""
+
+import csv
 
 from django.contrib import admin
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
@@ -8,8 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from opportunities.matching import introductions, outcomes
 from opportunities.matching.introduction_views import pdf_response
-from opportunities.models import AbuseReport, Message, Quote
+from opportunities.models import AbuseReport, IntroductionOutcome, Message, Quote
 
 
 @admin.register(AbuseReport)
@@ -86,3 +91,62 @@ class QuoteAdmin(admin.ModelAdmin):
     list_display = ["request", "supplier", "unit_price", "currency", "incoterm", "status"]
     list_filter = ["status", "currency", "incoterm"]
     raw_id_fields = ["request", "supplier", "author", "interest"]
+
+
+@admin.register(IntroductionOutcome)
+class IntroductionOutcomeAdmin(admin.ModelAdmin):
+    """The staff report of outcomes; "Export as CSV" downloads the selected rows, and
+    export/ every row."""
+
+    list_display = ["interest", "company", "after_days", "answer", "value_band", "answered_at"]
+    list_filter = ["after_days", "answer", "value_band"]
+    raw_id_fields = ["interest", "company", "product"]
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export as CSV"))
+    def export_csv(self, request, queryset):
+        return outcomes_csv(queryset)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: outcomes_csv(outcomes.report_rows()))
+        export = path("export/", view, name="opportunities_introductionoutcome_export")
+        return [export, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"results": outcomes.results(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+
+def outcomes_csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="outcomes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "introduction",
+            "company",
+            "counterpart",
+            "after_days",
+            "answer",
+            "value_band",
+            "product",
+            "asked_at",
+            "answered_at",
+        ]
+    )
+    for row in rows.select_related("interest__company", "interest__target_company", "company"):
+        other = introductions.counterpart_of(row.interest, row.company)
+        writer.writerow(
+            [
+                row.interest_id,
+                row.company.display_name,
+                other.display_name if other else "",
+                row.after_days,
+                row.answer,
+                row.value_band,
+                row.product_id or "",
+                row.asked_at.isoformat(),
+                row.answered_at.isoformat() if row.answered_at else "",
+            ]
+        )
+    return response

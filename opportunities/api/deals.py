@@ -8,16 +8,37 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from companies.api.permissions import CompanyScopedMixin
-from opportunities.matching import conversations, interests, introductions, quotes, summaries
+from opportunities.matching import (
+    conversations,
+    interests,
+    introductions,
+    outcomes,
+    quotes,
+    summaries,
+)
 from opportunities.matching.introduction_views import pdf_response
-from opportunities.models import Interest, Message, Opportunity, Quote
+from opportunities.models import (
+    HSCode,
+    Interest,
+    IntroductionOutcome,
+    Message,
+    Opportunity,
+    Quote,
+    Sector,
+    ValueBand,
+)
 
 
 def register(router) -> None:
@@ -32,6 +53,7 @@ def register(router) -> None:
     router.register(
         r"my/companies/(?P<company_pk>[0-9]+)/quotes", QuoteViewSet, basename="my-quote"
     )
+    router.register("results", ResultsViewSet, basename="results")
 
 
 class ContactCardSerializer(serializers.Serializer):
@@ -114,6 +136,32 @@ class InterestSerializer(serializers.ModelSerializer):
     def get_contact_card(self, interest) -> dict | None:
         card = introductions.visible_card(interest, self.company)
         return ContactCardSerializer(card).data if card else None
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=IntroductionOutcome.Answer.choices)
+    value_band = serializers.ChoiceField(
+        choices=ValueBand.choices, required=False, allow_blank=True
+    )
+    product = serializers.SlugRelatedField(
+        slug_field="code", queryset=HSCode.objects.selectable(), required=False, allow_null=True
+    )
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IntroductionOutcome
+        fields = ["after_days", "answer", "value_band", "product", "asked_at", "answered_at"]
+        read_only_fields = fields
+
+
+class ResultsSerializer(serializers.Serializer):
+    introductions = serializers.IntegerField(help_text="Accepted introductions.")
+    answered = serializers.IntegerField(help_text="Introductions with at least one answer.")
+    talking = serializers.IntegerField()
+    deals = serializers.IntegerField(help_text="Introductions a firm said led to business.")
+    bands = serializers.ListField(child=serializers.ListField(), help_text="[label, count]")
+    since = serializers.DateTimeField(allow_null=True)
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -224,6 +272,18 @@ class InterestViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
             reason=data.validated_data["reason"],
         )
         return Response(ReportOutputSerializer(report).data, status=201)
+
+    @extend_schema(request=OutcomeInputSerializer, responses=OutcomeSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, company_pk=None, pk=None):
+        """Say whether the introduction led to business (no, talking, yes; value band and
+        product optional). Only totals are published."""
+        data = OutcomeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = outcomes.answer_for_company(
+            interest=self.get_object(), company=self.company, **data.validated_data
+        )
+        return Response(OutcomeSerializer(row).data)
 
     def _answer(self, request, *, accept: bool):
         data = AnswerSerializer(data=request.data)
@@ -402,3 +462,22 @@ class QuoteViewSet(
             quote=self.get_object(), company=self.company, reason=data.validated_data["reason"]
         )
         return Response(self.get_serializer(self.get_object()).data)
+
+
+class ResultsViewSet(viewsets.GenericViewSet):
+    """What firms reported about their introductions, in totals (never a firm's name)."""
+
+    serializer_class = ResultsSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends: list = []
+    queryset = IntroductionOutcome.objects.none()  # the schema's model; answers are totals only
+
+    @extend_schema(
+        parameters=[OpenApiParameter("sector", str, description="A sector's slug.")],
+        responses=ResultsSerializer,
+    )
+    def list(self, request):
+        slug = request.query_params.get("sector")
+        sector = get_object_or_404(Sector.objects.active(), slug=slug) if slug else None
+        return Response(ResultsSerializer(outcomes.results(sector)).data)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching.conversations import MAX_BODY
-from opportunities.models import Quote
+from opportunities.models import HSCode, IntroductionOutcome, Quote, ValueBand
 
 
 class MessageForm(forms.Form):
@@ -67,3 +67,33 @@ class QuoteForm(forms.ModelForm):
 
 class DeclineQuoteForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the supplier"), max_length=300)
+
+
+class OutcomeForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Did it lead to business?"),
+        choices=IntroductionOutcome.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    value_band = forms.ChoiceField(
+        label=_("Approximate value (optional)"),
+        choices=[("", _("I prefer not to say")), *ValueBand.choices],
+        required=False,
+    )
+    product = forms.CharField(
+        label=_("Product, HS code (optional)"),
+        required=False,
+        max_length=6,
+        help_text=_("The 4 or 6 digits of the product you traded, e.g. 080610."),
+    )
+
+    def clean_product(self):
+        code = self.cleaned_data["product"].strip()
+        if not code:
+            return None
+        hs_code = HSCode.objects.selectable().filter(code=code).first()
+        if hs_code is None:
+            raise forms.ValidationError(
+                _("We do not know the HS code %(code)s; write 4 or 6 digits.") % {"code": code}
+            )
+        return hs_code

@@ -10,12 +10,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import User
-from opportunities.matching import introductions, summaries
+from opportunities.matching import introductions, outcomes, summaries
 from opportunities.models import Interest, Match
 from opportunities.notifications import enqueue_email
 
 REMINDER_AFTER = timedelta(days=7)
-OUTCOME_AFTER = timedelta(days=30)
 
 
 @transaction.atomic
@@ -177,9 +176,13 @@ def _introduction_link(interest: Interest) -> str:
 
 @transaction.atomic
 def record_outcome(*, interest: Interest, company, outcome: str, note: str = "") -> Interest:
-    """Either side says whether the introduction led to business."""
+    """Either side says whether the introduction led to business (the interests page's form)."""
     if company.pk not in (interest.company_id, _receiver(interest).pk):
         raise PermissionDenied(_("Only the two companies involved can say how it went."))
+    if outcome in outcomes.FROM_INTEREST:
+        outcomes.answer_for_company(
+            interest=interest, company=company, answer=outcomes.FROM_INTEREST[outcome]
+        )
     interest.outcome, interest.outcome_note = outcome, note[:300]
     interest.save(update_fields=["outcome", "outcome_note"])
     return interest
@@ -207,21 +210,8 @@ def send_reminders(now=None) -> int:
 
 
 def ask_outcomes(now=None) -> int:
-    """Thirty days after an accepted interest, ask both sides whether it led to business."""
-    now = now or timezone.now()
-    due = Interest.objects.filter(
-        status=Interest.Status.ACCEPTED,
-        outcome_asked_at__isnull=True,
-        answered_at__lte=now - OUTCOME_AFTER,
-    )
-    count = 0
-    for interest in due.select_related("company", "opportunity__company", "target_company"):
-        with transaction.atomic():
-            for side in (interest.company, _receiver(interest)):
-                _email_members(side, "interest-outcome", interest, {})
-            Interest.objects.filter(pk=interest.pk).update(outcome_asked_at=now)
-            count += 1
-    return count
+    """30 and 90 days after an accepted interest, ask both sides whether it led to business."""
+    return outcomes.ask_outcomes(now)
 
 
 def receiver_of(interest: Interest):

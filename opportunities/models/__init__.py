@@ -1,5 +1,13 @@
 from .conversation import AbuseReport, Message, Thread, ThreadRead
-from .matching import Interest, Match, MatchingChunk, MatchingRun, MatchingSettings
+from .matching import (
+    Interest,
+    IntroductionOutcome,
+    Match,
+    MatchingChunk,
+    MatchingRun,
+    MatchingSettings,
+    ValueBand,
+)
 from .opportunity import Incoterm, Opportunity
 from .outbox import InstantBatch, InstantNotice, OutboxEmail
 from .quotes import Currency, Quote
@@ -16,6 +24,7 @@ __all__ = [
     "InstantBatch",
     "InstantNotice",
     "Interest",
+    "IntroductionOutcome",
     "Match",
     "MatchingChunk",
     "MatchingRun",
@@ -31,4 +40,5 @@ __all__ = [
     "TradeDataset",
     "TradeFlow",
     "TradeUpload",
+    "ValueBand",
 ]

@@ -270,3 +270,53 @@ class Interest(models.Model):
     def is_introduction(self) -> bool:
         """Accepted and not withdrawn: the two firms see each other's contact card and talk."""
         return self.status == self.Status.ACCEPTED and self.withdrawn_at is None
+
+
+class ValueBand(models.TextChoices):
+    UNDER_10K = "lt10k", _("Under US$ 10,000")
+    TO_50K = "10k-50k", _("US$ 10,000 to 50,000")
+    TO_250K = "50k-250k", _("US$ 50,000 to 250,000")
+    TO_1M = "250k-1m", _("US$ 250,000 to 1 million")
+    OVER_1M = "gt1m", _("Over US$ 1 million")
+
+
+class IntroductionOutcome(models.Model):
+    """One firm's answer, 30 or 90 days after an introduction: did it lead to business?"""
+
+    class Answer(models.TextChoices):
+        NO = "no", _("No")
+        TALKING = "talking", _("We are talking")
+        YES = "yes", _("Yes, we did business")
+
+    interest = models.ForeignKey(
+        Interest, verbose_name=_("introduction"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    company = models.ForeignKey(
+        "companies.Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    after_days = models.PositiveSmallIntegerField(_("asked after (days)"))
+    asked_at = models.DateTimeField(_("asked"))
+    answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices, blank=True)
+    value_band = models.CharField(_("value"), max_length=8, choices=ValueBand.choices, blank=True)
+    product = models.ForeignKey(
+        "opportunities.HSCode",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "pk"]
+        verbose_name = _("introduction outcome")
+        verbose_name_plural = _("introduction outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interest", "company", "after_days"], name="outcome_once_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interest_id} · {self.company_id} · {self.after_days}d: {self.answer or '-'}"
