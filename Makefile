@@ -77,9 +77,11 @@ test: install services browser lint
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
+## lint: ruff, then the import contracts of the layers (pyproject.toml, [tool.importlinter])
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

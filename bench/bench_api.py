@@ -58,7 +58,7 @@ def setup() -> dict:
 def generate() -> None:
     """bench-match's generator, with tax ids made unique: its random 8-digit RUCs collide
     (birthday paradox) once there are tens of thousands of Peruvian companies."""
-    from opportunities import demo
+    from opportunities.listings import demo
 
     original, seen = demo.tax_id, set()
 

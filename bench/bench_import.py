@@ -27,7 +27,7 @@ SMALL = ROWS // 4
 
 
 def generate(path: Path, rows: int, codes: list[str]) -> None:
-    from opportunities.synthetic import benchmark_rows, write_baci
+    from opportunities.trade.synthetic import benchmark_rows, write_baci
 
     if not path.exists():
         write_baci(path, benchmark_rows(rows, codes, seed=rows))

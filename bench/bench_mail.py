@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, bench_database_url, prepare_database
+from tradeportal.celery import worker_argv
 
 COMPANIES = int(os.environ.get("BENCH_MAIL_COMPANIES", "20000"))
 WORKERS = int(os.environ.get("BENCH_MAIL_WORKERS", "2"))
@@ -126,24 +127,7 @@ def generate() -> None:
 
 def start_workers(env: dict, node: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tradeportal",
-            "worker",
-            "-Q",
-            "email",
-            "-c",
-            str(WORKERS),
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{node}@%h",
-            "--loglevel",
-            "WARNING",
-        ],
+        worker_argv(queues="email", node=node, concurrency=WORKERS, loglevel="WARNING"),
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
@@ -166,9 +150,9 @@ def main() -> None:
     print(f"bench-mail: digests for {COMPANIES:,} companies through aiosmtpd on 127.0.0.1:{port}")
     generate()
 
-    from opportunities.models import OutboxEmail
     from opportunities.notifications import digests
     from tradeportal.celery import app
+    from tradeportal.models import OutboxEmail
 
     app.conf.task_always_eager = False
     node = f"bench-mail-{os.getpid()}"

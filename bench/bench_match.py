@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import OUT, REFERENCE, ROOT, bench_database_url, prepare_database
+from tradeportal.celery import worker_argv
 
 COMPANIES = int(os.environ.get("BENCH_COMPANIES", "100000"))
 OPPORTUNITIES = int(os.environ.get("BENCH_OPPORTUNITIES", "20000"))
@@ -39,7 +40,7 @@ def generate() -> None:
     from django.utils import timezone
 
     from companies.models import Company, CompanyProduct, Region
-    from opportunities import demo
+    from opportunities.listings import demo
     from opportunities.models import HSCode, Opportunity
 
     headings = list(HSCode.objects.filter(level=4).values_list("code", flat=True))
@@ -143,24 +144,7 @@ WORKER_LOG = OUT / "bench-match-workers.log"
 
 def start_workers(env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tradeportal",
-            "worker",
-            "-Q",
-            "default,matching",
-            "-c",
-            "2",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            "bench@%h",
-            "--loglevel",
-            "INFO",
-        ],
+        worker_argv(queues="default,matching", node="bench"),
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=WORKER_LOG.open("w"),

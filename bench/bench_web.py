@@ -103,7 +103,7 @@ def load_data(env: dict) -> None:
     from django.utils import timezone
 
     from opportunities.models import HSCode, Opportunity, SectorCode
-    from opportunities.synthetic import benchmark_rows, write_baci
+    from opportunities.trade.synthetic import benchmark_rows, write_baci
     from tradeportal.text import fold
 
     codes = list(HSCode.objects.filter(level=6).values_list("code", flat=True))

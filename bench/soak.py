@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT
+from tradeportal.celery import worker_argv
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT = int(os.environ.get("SOAK_PG_PORT", "5544"))
@@ -424,11 +425,7 @@ def restart_postgres_under_load(services: Services, paths: list[str]) -> None:
 
 
 def start_worker(services: Services, env: dict) -> None:
-    args = [
-        sys.executable, "-m", "celery", "-A", "tradeportal", "worker",
-        "-Q", "default,matching,email", "-c", "2", "-n", "soak@%h", "--without-gossip",
-        "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
-    ]  # fmt: skip
+    args = worker_argv(queues="default,matching,email", node="soak", heartbeat=False)
     services.start("worker", args, env)
     from tradeportal.celery import app
 
@@ -533,8 +530,9 @@ def kills_during_rematch_and_digests(services: Services, env: dict, reference, i
     from django.utils import timezone
 
     from companies.models import Membership
-    from opportunities.models import Match, OutboxEmail
+    from opportunities.models import Match
     from opportunities.notifications import digests
+    from tradeportal.models import OutboxEmail
 
     Match.objects.all().delete()
     OutboxEmail.objects.all().delete()

@@ -1,0 +1,1 @@
+"""Companies: users, firms, members, products, verification, the public directory."""

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from companies import services, tokens
+from companies import tokens
 from companies.models import (
     ApiToken,
     Company,
@@ -12,6 +12,7 @@ from companies.models import (
     Region,
     User,
 )
+from opportunities.matching import services as matching
 from tradeportal.admin_reasons import ask_reason
 
 
@@ -75,7 +76,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected companies"), permissions=["change"])
     def verify(self, request, queryset):
-        count = services.set_verification(companies=queryset, status=Company.Status.VERIFIED)
+        count = matching.set_verification(companies=queryset, status=Company.Status.VERIFIED)
         self.message_user(
             request, _("%(count)s companies verified and told by email.") % {"count": count}
         )
@@ -85,7 +86,7 @@ class CompanyAdmin(admin.ModelAdmin):
     )
     def reject(self, request, queryset):
         def apply(reason: str) -> str:
-            count = services.set_verification(
+            count = matching.set_verification(
                 companies=queryset, status=Company.Status.REJECTED, reason=reason
             )
             return _("%(count)s companies rejected and told why by email.") % {"count": count}

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification, Company, Direction, Membership, Region, SizeBand, User
 from companies.taxid import clean_tax_id
-from opportunities.models import HSCode, Sector
+from opportunities.reference.forms import HSCodeField
+from opportunities.reference.models import Sector
 from tradeportal.i18n import Country
 from tradeportal.uploads import check_image
 
@@ -110,11 +111,7 @@ class CompanyIdentityForm(forms.ModelForm):
 class ProductForm(forms.Form):
     """Step 2: one product the company exports or wants to import."""
 
-    hs_code = forms.CharField(
-        label=_("HS code"),
-        max_length=8,
-        help_text=_("A heading (4 digits) or subheading (6 digits)."),
-    )
+    hs_code = HSCodeField(help_text=_("A heading (4 digits) or subheading (6 digits)."))
     direction = forms.ChoiceField(
         label=_("Direction"),
         choices=Direction.choices,
@@ -128,19 +125,6 @@ class ProductForm(forms.Form):
         max_digits=14,
         decimal_places=0,
     )
-
-    def clean_hs_code(self):
-        code = self.cleaned_data["hs_code"].replace(".", "").strip()
-        hs_code = HSCode.objects.filter(code=code, level__in=(4, 6)).first()
-        if hs_code is None:
-            raise ValidationError(
-                _(
-                    "%(code)s is not an HS heading (4 digits) or subheading "
-                    "(6 digits). Search by words to find yours."
-                )
-                % {"code": code}
-            )
-        return hs_code
 
 
 class CompanyProfileForm(forms.ModelForm):

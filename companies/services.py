@@ -1,6 +1,7 @@
 """Writes on companies, members and accounts: one function per rule, called by every interface."""
 
 import secrets
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,13 +10,35 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyProduct, Invitation, Membership, User
-from opportunities.notifications import enqueue_email
+from tradeportal.emails import site_url
+from tradeportal.outbox import enqueue_email
 
 
-def _site_url(path: str) -> str:
-    from django.conf import settings
+def email_members(
+    *, company: Company, template: str, key: str, link: Callable[[], str], context: dict
+) -> int:
+    """Email every member of the company in their own language; returns how many were queued.
 
-    return settings.SITE_URL.rstrip("/") + path
+    `link()` is called in the member's language (the URL's language prefix follows it) and its
+    path becomes the absolute `link` of the context; `key` holds "{user}", replaced by the
+    member's id, so each member gets the email once."""
+    queued = 0
+    for membership in company.memberships.select_related("user"):
+        user = membership.user
+        with translation.override(user.language):
+            url = site_url(link())
+        queued += (
+            enqueue_email(
+                key=key.format(user=user.pk),
+                to_email=user.email,
+                user=user,
+                template=template,
+                language=user.language,
+                context={**context, "link": url},
+            )
+            is not None
+        )
+    return queued
 
 
 @transaction.atomic
@@ -39,7 +62,6 @@ def update_company(*, company: Company, data: dict, next_step: int | None = None
     company.save()
     if sectors is not None:
         company.sectors.set(sectors)
-    _rematch(company)
     return company
 
 
@@ -56,7 +78,6 @@ def add_product(
         direction=direction,
         defaults={"yearly_volume_usd": yearly_volume_usd},
     )
-    _rematch(company)
     return product
 
 
@@ -64,16 +85,6 @@ def add_product(
 def remove_product(*, company: Company, product_id: int) -> None:
     """Remove one of the company's products."""
     company.products.filter(pk=product_id).delete()
-    _rematch(company)
-
-
-def _rematch(company: Company) -> None:
-    """Recompute the company's matches once the change commits (matching engine's task)."""
-    try:
-        from opportunities.matching import tasks
-    except ImportError:  # the matching engine is not installed yet
-        return
-    transaction.on_commit(lambda: tasks.rematch_company.delay(company.pk))
 
 
 def _require_owner(company: Company, user: User) -> Membership:
@@ -95,7 +106,7 @@ def invite_member(*, company: Company, invited_by: User, email: str) -> Invitati
     )
     language = translation.get_language() or "es"
     with translation.override(language):
-        link = _site_url(reverse("companies:accept_invitation", args=[invitation.token]))
+        link = site_url(reverse("companies:accept_invitation", args=[invitation.token]))
     enqueue_email(
         key=f"invitation:{invitation.pk}",
         to_email=email,
@@ -166,7 +177,6 @@ def set_verification(*, companies, status: str, reason: str = "") -> int:
         company.verified_at = now if status == Company.Status.VERIFIED else None
         company.save(update_fields=["status", "status_reason", "verified_at", "updated_at"])
         _notify_verification(company, reason)
-        _rematch(company)
         changed += 1
     return changed
 
@@ -175,18 +185,13 @@ def _notify_verification(company: Company, reason: str) -> None:
     template = (
         "company-verified" if company.status == Company.Status.VERIFIED else "company-rejected"
     )
-    for membership in company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = _site_url(reverse("companies:profile", args=[company.pk]))
-        enqueue_email(
-            key=f"{template}:{company.pk}:{user.pk}:{company.updated_at.isoformat()}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={"company": company.display_name, "reason": reason, "link": link},
-        )
+    email_members(
+        company=company,
+        template=template,
+        key=f"{template}:{company.pk}:{{user}}:{company.updated_at.isoformat()}",
+        link=lambda: reverse("companies:profile", args=[company.pk]),
+        context={"company": company.display_name, "reason": reason},
+    )
 
 
 @transaction.atomic

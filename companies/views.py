@@ -1,12 +1,10 @@
 """Company pages: the set-up wizard, the private profile, members, the public directory."""
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from companies import selectors, services, tokens
 from companies.context_processors import SESSION_KEY
+from companies.filters import DirectoryFilter
 from companies.forms import (
     ApiTokenForm,
     CompanyIdentityForm,
@@ -23,10 +22,9 @@ from companies.forms import (
     NotificationForm,
     ProductForm,
 )
-from companies.models import Company, Direction, Membership, Region, SizeBand
-from opportunities.hs import search_codes
-from opportunities.models import Sector
-from tradeportal.i18n import Country
+from companies.models import Company, Membership
+from opportunities.matching import services as matching
+from opportunities.reference.hs import search_codes
 
 STEPS = {
     1: gettext_lazy("Identity"),
@@ -81,15 +79,15 @@ def _save_step(request, company: Company, step: int, form) -> None:
         form.save()
         request.user.language = form.cleaned_data["language"]
         request.user.save(update_fields=["language"])
-        services.update_company(company=company, data={}, next_step=Company.SETUP_DONE)
+        matching.update_company(company=company, data={}, next_step=Company.SETUP_DONE)
         return
-    services.update_company(company=company, data=dict(form.cleaned_data), next_step=step + 1)
+    matching.update_company(company=company, data=dict(form.cleaned_data), next_step=step + 1)
 
 
 def _products_step(request, company: Company):
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_product(company=company, **form.cleaned_data)
+        matching.add_product(company=company, **form.cleaned_data)
         messages.success(request, _("Product added."))
         return redirect("companies:setup", pk=company.pk, step=2)
     query = request.GET.get("q", "")
@@ -109,7 +107,7 @@ def _products_step(request, company: Company):
 @require_POST
 def product_remove(request, pk: int, product_id: int):
     company = selectors.member_company(request.user, pk)
-    services.remove_product(company=company, product_id=product_id)
+    matching.remove_product(company=company, product_id=product_id)
     if request.POST.get("next") == "setup":
         return redirect("companies:setup", pk=company.pk, step=2)
     return redirect("companies:profile", pk=company.pk)
@@ -209,46 +207,6 @@ def accept_invitation(request, token: str):
         request.session[SESSION_KEY] = membership.company_id
         return redirect("companies:profile", pk=membership.company_id)
     return render(request, "companies/accept_invitation.html", {"token": token})
-
-
-class DirectoryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Name, product or description"), method="search"
-    )
-    country = django_filters.ChoiceFilter(label=gettext_lazy("Country"), choices=Country.choices)
-    region = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("State or region"), queryset=Region.objects.all()
-    )
-    sector = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Sector"),
-        field_name="sectors",
-        queryset=Sector.objects.active(),
-        to_field_name="slug",
-    )
-    size = django_filters.ChoiceFilter(label=gettext_lazy("Size"), choices=SizeBand.choices)
-    trade = django_filters.ChoiceFilter(
-        label=gettext_lazy("Trades"),
-        choices=Direction.choices,
-        field_name="products__direction",
-        distinct=True,
-    )
-
-    class Meta:
-        model = Company
-        fields: list[str] = []
-
-    def search(self, queryset, name, value):
-        from tradeportal.text import fold
-
-        text = value.strip()
-        codes = [c.code for c in search_codes(text, levels=(2, 4, 6), limit=50)]
-        return queryset.filter(
-            Q(legal_name__icontains=text)
-            | Q(trade_name__icontains=text)
-            | Q(description__icontains=text)
-            | Q(products__hs_code__in=codes)
-            | Q(products__hs_code__search_text__contains=fold(text))
-        ).distinct()
 
 
 def directory(request):

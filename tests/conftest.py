@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from tradeportal.celery import app as celery_app
+from tradeportal.celery import worker_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,25 +84,9 @@ class WorkerProcess:
         self.log_path.parent.mkdir(exist_ok=True)
         log = self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "tradeportal",
-                "worker",
-                "-Q",
-                self.queues,
-                "-c",
-                str(self.concurrency),
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{self.node}@%h",
-                "--loglevel",
-                "INFO",
-            ],
+            worker_argv(
+                queues=self.queues, node=self.node, concurrency=self.concurrency, heartbeat=False
+            ),
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -35,7 +35,6 @@ from opportunities.models import (
     MatchingRun,
     MatchingSettings,
     Opportunity,
-    OutboxEmail,
     Quote,
     TradeUpload,
 )
@@ -54,6 +53,7 @@ from tests.factories import (
     UserFactory,
     pdf_bytes,
 )
+from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def world() -> World:
         "opportunities.interest": interest,
         "opportunities.matchingsettings": MatchingSettings.load(),
         "opportunities.matchingrun": MatchingRun.objects.create(kind=MatchingRun.Kind.FULL),
-        "opportunities.outboxemail": OutboxEmail.objects.create(
+        "tradeportal.outboxemail": OutboxEmail.objects.create(
             key="matrix-test", to_email="duena@uvas.pe", template="emails/digest"
         ),
     }

@@ -3,7 +3,7 @@ signed-in visitor; and rendered afresh once a write that changes them commits.""
 
 import pytest
 
-from opportunities import demand, services
+from opportunities.listings import demand, services
 from opportunities.models import Opportunity, TradeDataset
 from tests.factories import (
     CompanyFactory,

@@ -1,5 +1,6 @@
 """What every part of the REST API shares: one error shape, pagination, throttles, the language of
-the messages and the URL wiring of /api/v1/ (the schema's parts are in api_schema.py).
+the messages and the catch-all 404 of /api/v1/ (the schema's parts are in api_schema.py; the
+URLs of /api/v1/ are wired in tradeportal/urls.py).
 
 Settings name the classes here, and DRF imports them while `rest_framework.views` loads: this
 module must not import that module (or what imports it) at the top.
@@ -11,7 +12,6 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from django.urls import include, path, re_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -207,34 +207,3 @@ class UserThrottle(_LiveRates, UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)
-
-
-# URLs -----------------------------------------------------------------------------------------
-
-
-def urls() -> list:
-    """The /api/v1/ URL patterns (imported here, late, so app API modules can import this one)."""
-    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-    from rest_framework.routers import DefaultRouter
-
-    from companies.api import views as companies
-    from opportunities.api import views as opportunities
-
-    router = DefaultRouter()
-    router.include_root_view = False
-    opportunities.register(router)
-    companies.register(router)
-    return [
-        path("", include(router.urls)),
-        path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-        # Swagger UI from local files; its start-up script is served apart (?script) and the page
-        # has no inline style, since the site's Content-Security-Policy forbids both.
-        path(
-            "docs/",
-            SpectacularSwaggerSplitView.as_view(
-                url_name="api-schema", template_name="api/swagger_ui.html"
-            ),
-            name="api-docs",
-        ),
-        re_path(r"^.*$", not_found),
-    ]

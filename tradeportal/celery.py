@@ -2,6 +2,7 @@
 
 import logging
 import os
+import sys
 import time
 
 from celery import Celery
@@ -11,9 +12,25 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeportal.settings")
 
 app = Celery("tradeportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-# Packages inside apps that grew their own tasks modules.
-app.autodiscover_tasks(["opportunities.matching", "opportunities.notifications"])
+# One call: Celery keeps a single autodiscovery (a second call replaces the first). The packages
+# with a tasks module; the core's email outbox defines its tasks next to the service
+# (CELERY_IMPORTS in settings).
+app.autodiscover_tasks(
+    ["opportunities.listings", "opportunities.matching", "opportunities.notifications"]
+)
+
+
+def worker_argv(
+    *, queues: str, node: str, concurrency: int = 2, loglevel: str = "INFO", heartbeat: bool = True
+) -> list[str]:
+    """The command line of a worker of this app, as the tests and benchmarks start real ones:
+    no gossip or mingle (they only slow the start), named `node@host`."""
+    argv = [sys.executable, "-m", "celery", "-A", "tradeportal", "worker", "-Q", queues]
+    argv += ["-c", str(concurrency), "--without-gossip", "--without-mingle"]
+    if not heartbeat:
+        argv.append("--without-heartbeat")
+    return [*argv, "-n", f"{node}@%h", "--loglevel", loglevel]
+
 
 logger = logging.getLogger("tradeportal.tasks")
 _started: dict[str, float] = {}

@@ -8,6 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def site_url(path: str = "") -> str:
+    """The absolute URL of a path of the site, for links in emails (settings.SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 @dataclass(frozen=True)
 class RenderedEmail:
     subject: str
@@ -17,7 +22,7 @@ class RenderedEmail:
 
 def render(template: str, context: dict, language: str) -> RenderedEmail:
     """Render emails/<template>-subject.txt, -body.txt and -body.html in `language`."""
-    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    context = {"site_url": site_url(), **context}
     with translation.override(language):
         subject = render_to_string(f"emails/{template}-subject.txt", context)
         text = render_to_string(f"emails/{template}-body.txt", context)

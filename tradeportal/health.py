@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from tradeportal.celery import app
+
 
 def _timed(check) -> dict:
     started = time.monotonic()
@@ -37,7 +39,6 @@ def _cache() -> str:
 def _broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "embedded (tasks run in process)"
-    from tradeportal.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
@@ -47,7 +48,6 @@ def _broker() -> str:
 def _workers() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "embedded (tasks run in process)"
-    from tradeportal.celery import app
 
     replies = app.control.ping(timeout=1.0) or []
     if not replies:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "formtools",
     "csp",
+    "tradeportal",
     "companies",
     "opportunities",
 ]
@@ -85,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "companies.context_processors.current_company",
-                "opportunities.matching.context_processors.unread_messages",
+                "opportunities.web.context_processors.unread_messages",
             ],
         },
     },
@@ -227,9 +228,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Matching and email get queues of their own so each can be scaled (and starved) separately.
 CELERY_QUEUES_ALL = ["default", "matching", "email"]
+# Task modules outside the autodiscovered packages (tradeportal/celery.py).
+CELERY_IMPORTS = ["tradeportal.outbox"]
 CELERY_TASK_ROUTES = {
     "opportunities.matching.tasks.*": {"queue": "matching"},
     "opportunities.notifications.tasks.*": {"queue": "email"},
+    "tradeportal.outbox.*": {"queue": "email"},
 }
 # Recovery from lost messages and dead workers (make soak shortens these).
 # A full-rematch chunk unfinished this long after its dispatch is sent again (its message was
@@ -249,7 +253,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=9, minute=0),
     },
     "outbox-sweep": {
-        "task": "opportunities.notifications.tasks.sweep_outbox",
+        "task": "tradeportal.outbox.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
     "matching-lost-chunks": {
@@ -275,7 +279,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60,
     },
     "close-expired-requests": {
-        "task": "opportunities.tasks.close_expired_requests",
+        "task": "opportunities.listings.tasks.close_expired_requests",
         "schedule": 15 * 60,
     },
 }

@@ -1,26 +1,9 @@
-"""Site-wide pages: the home page and the health endpoint."""
+"""Site-wide endpoints: health and robots.txt (the home page is opportunities.web.views.home)."""
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from tradeportal import health as health_checks
-from tradeportal.figures import headline_figures
-from tradeportal.pagecache import cache_public_page
-
-
-@cache_public_page
-def home(request):
-    """Show the bilateral figures from the article and the sectors to explore."""
-    from opportunities.matching.outcomes import results
-    from opportunities.models import Sector
-
-    context = {
-        "figures": headline_figures(),
-        "sectors": Sector.objects.active(),
-        "results": results(),
-    }
-    return render(request, "home.html", context)
 
 
 @never_cache

@@ -6,12 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
-from companies import selectors, services
+from companies import selectors
 from companies.api import serializers
 from companies.api.permissions import CompanyScopedMixin
+from companies.filters import DirectoryFilter
 from companies.forms import CompanyIdentityForm, CompanyProfileForm, ProductForm
 from companies.models import Company, CompanyProduct, Membership
-from companies.views import DirectoryFilter
+from opportunities.matching import services as matching
 from tradeportal.api import cleaned_data
 
 COMPANY_PK = OpenApiParameter("company_pk", OpenApiTypes.INT, "path")
@@ -78,7 +79,7 @@ class MyCompanyViewSet(
         changes = {**cleaned_data(identity), **cleaned_data(profile)}
         for fixed in ("country", "tax_id", "logo"):
             changes.pop(fixed, None)
-        services.update_company(company=company, data=changes)
+        matching.update_company(company=company, data=changes)
         serializer.instance = self.get_queryset().get(pk=company.pk)
 
 
@@ -125,8 +126,8 @@ class ProductViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         form = ProductForm(data={**data, "yearly_volume_usd": data.get("yearly_volume_usd") or ""})
-        product = services.add_product(company=self.company, **cleaned_data(form))
+        product = matching.add_product(company=self.company, **cleaned_data(form))
         return Response(self.get_serializer(product).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        services.remove_product(company=self.company, product_id=instance.pk)
+        matching.remove_product(company=self.company, product_id=instance.pk)

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from opportunities.matching import introductions, outcomes
-from opportunities.matching.introduction_views import pdf_response
+from opportunities.matching import conversations, introductions, outcomes
 from opportunities.models import AbuseReport, IntroductionOutcome, Message, Quote
 
 
@@ -83,7 +82,7 @@ class AbuseReportAdmin(admin.ModelAdmin):
         message = get_object_or_404(
             Message.objects.filter(thread=report.thread).exclude(attachment=""), pk=message_id
         )
-        return pdf_response(message)
+        return conversations.attachment_response(message)
 
 
 @admin.register(Quote)

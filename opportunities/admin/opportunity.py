@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from opportunities import services
+from opportunities.matching import services as matching
 from opportunities.models import Opportunity
 from tradeportal.admin_reasons import ask_reason
 
@@ -27,9 +27,9 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected opportunities"), permissions=["change"])
     def publish(self, request, queryset):
-        moderated = services.moderate(opportunities=queryset.filter(kind="request"), publish=True)
+        moderated = matching.moderate(opportunities=queryset.filter(kind="request"), publish=True)
         for curated in queryset.filter(kind="curated").exclude(status="published"):
-            services.publish_curated(opportunity=curated)
+            matching.publish_curated(opportunity=curated)
             moderated += 1
         self.message_user(request, _("%(count)s opportunities published.") % {"count": moderated})
 
@@ -38,7 +38,7 @@ class OpportunityAdmin(admin.ModelAdmin):
         requests = queryset.filter(kind="request")
 
         def apply(reason: str) -> str:
-            count = services.moderate(opportunities=requests, publish=False, note=reason)
+            count = matching.moderate(opportunities=requests, publish=False, note=reason)
             return _("%(count)s buyer requests rejected.") % {"count": count}
 
         return ask_reason(

@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from opportunities.models import OutboxEmail
-from opportunities.notifications import outbox
+from tradeportal import outbox
+from tradeportal.models import OutboxEmail
 
 
 @admin.register(OutboxEmail)

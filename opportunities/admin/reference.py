@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from opportunities.matching import tasks
 from opportunities.models import HSCode, HSSection, Sector, SectorCode
 from tradeportal.uploads import check_image
 
@@ -61,7 +62,5 @@ class SectorAdmin(admin.ModelAdmin):
         after = set(form.instance.codes.values_list("code", flat=True))
         if changed := sorted(before ^ after):
             from django.db import transaction
-
-            from opportunities.matching import tasks
 
             transaction.on_commit(lambda: tasks.rematch_affected.delay(changed))

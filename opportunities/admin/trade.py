@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 
+from opportunities.matching.tasks import import_trade_upload
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
 from tradeportal.uploads import check_csv
 
@@ -76,8 +77,6 @@ class TradeUploadAdmin(admin.ModelAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        from opportunities.tasks import import_trade_upload
-
         obj.uploaded_by = request.user
         obj.name = obj.name or form.cleaned_data["file"].name
         super().save_model(request, obj, form, change)

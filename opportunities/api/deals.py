@@ -28,7 +28,6 @@ from opportunities.matching import (
     quotes,
     summaries,
 )
-from opportunities.matching.introduction_views import pdf_response
 from opportunities.models import (
     HSCode,
     Interest,
@@ -354,7 +353,7 @@ class MessageViewSet(CompanyScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def attachment(self, request, company_pk=None, interest_pk=None, pk=None):
         message = get_object_or_404(self.get_queryset().exclude(attachment=""), pk=pk)
-        return pdf_response(message)
+        return conversations.attachment_response(message)
 
 
 class QuoteSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies.models import Certification, Membership, NotificationFrequency, Region
+from opportunities.matching import reasons
 from opportunities.models import (
     Flow,
     HSCode,
@@ -219,8 +220,6 @@ class MatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_reasons(self, match: Match) -> list[str]:
-        from opportunities.matching import reasons
-
         names = self.context.get("product_names")
         return reasons.render(match.reasons, names=names)
 

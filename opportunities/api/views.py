@@ -13,15 +13,15 @@ from rest_framework.response import Response
 
 from companies.api.permissions import CompanyScopedMixin
 from companies.models import Region
-from opportunities import services
 from opportunities.api import deals, serializers
-from opportunities.filters import OpportunityFilter, open_opportunities
-from opportunities.forms import BuyerRequestForm
-from opportunities.hs import search_codes
+from opportunities.listings import services
+from opportunities.listings.filters import OpportunityFilter, open_opportunities
+from opportunities.listings.forms import BuyerRequestForm
 from opportunities.matching import interests
 from opportunities.matching import reasons as match_reasons
 from opportunities.models import HSCode, Match, Opportunity, Sector, TradeDataset, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
+from opportunities.reference.hs import search_codes
 from tradeportal.api import cleaned_data
 from tradeportal.i18n import Country
 

@@ -1,0 +1,1 @@
+"""Management commands: reference and trade data imports, demo data."""

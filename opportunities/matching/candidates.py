@@ -162,7 +162,7 @@ class Candidates:
     # Loading -------------------------------------------------------------------------------
 
     def _load_openings(self) -> list[Opening]:
-        from opportunities.models import Opportunity
+        from opportunities.listings.models import Opportunity
 
         queryset = (
             Opportunity.objects.open()
@@ -286,7 +286,7 @@ class Candidates:
         """The same rows, each code's first firms read from an index: a few rows per code, where
         numbering every product of a popular chapter costs a sort of tens of thousands."""
         from companies.models import Company, CompanyProduct
-        from opportunities.models import HSCode
+        from opportunities.reference.models import HSCode
 
         sql = FIRST_COUNTERPARTS.format(
             codes=HSCode._meta.db_table,

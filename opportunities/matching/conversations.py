@@ -11,15 +11,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company
 from opportunities.matching import introductions
-from opportunities.models import AbuseReport, Interest, Message, Thread, ThreadRead
-from opportunities.notifications import enqueue_email
+from opportunities.matching.models import AbuseReport, Interest, Message, Thread, ThreadRead
 from tradeportal import ratelimit
+from tradeportal.outbox import enqueue_email
 from tradeportal.uploads import check_pdf
 
 MAX_BODY = 4000
@@ -185,3 +186,16 @@ def _safe_name(name: str) -> str:
     if not base.lower().endswith(".pdf"):
         base = (base or "documento") + ".pdf"
     return base
+
+
+def attachment_response(message: Message) -> FileResponse:
+    """The message's PDF as a download, never shown inline nor cached."""
+    response = FileResponse(
+        message.attachment.open("rb"),
+        as_attachment=True,
+        filename=message.attachment_name or "documento.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

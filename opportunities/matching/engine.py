@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from companies.models import Company, CompanyProduct
 from opportunities.matching import store
 from opportunities.matching.candidates import RANK, Candidates, Found, Profile
+from opportunities.matching.models import Match, MatchingRun, MatchingSettings
 from opportunities.matching.scoring import Weights
 
 CHUNK = 5000  # companies per task of a full rematch: few, large units of work
@@ -42,8 +44,6 @@ class Firm:
 
 
 def load_settings() -> tuple[Weights, float, int]:
-    from opportunities.models import MatchingSettings
-
     s = MatchingSettings.load()
     weights = Weights(
         s.product_weight,
@@ -60,8 +60,6 @@ def load_settings() -> tuple[Weights, float, int]:
 
 def load_firms(company_ids) -> dict[int, Firm]:
     """The companies with their products, sectors and dismissed headings (four queries)."""
-    from companies.models import Company, CompanyProduct
-    from opportunities.models import Match
 
     companies = Company.objects.filter(pk__in=company_ids).order_by()
     firms = {
@@ -141,7 +139,6 @@ def run_candidates(run_id: int) -> Candidates:
 
 def rematch(company_ids, kind: str) -> int:
     """Run the engine over companies in chunks and record the run for the health page."""
-    from opportunities.models import MatchingRun
 
     run = MatchingRun.objects.create(kind=kind)
     started, written, ids = time.monotonic(), 0, list(company_ids)
@@ -159,7 +156,6 @@ def rematch(company_ids, kind: str) -> int:
 
 def companies_trading(hs_prefixes) -> list[int]:
     """Companies with a product in any of these HS chapters or headings."""
-    from companies.models import CompanyProduct
 
     query = Q()
     for prefix in hs_prefixes:

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.matching.conversations import MAX_BODY
-from opportunities.models import HSCode, IntroductionOutcome, Quote, ValueBand
+from opportunities.matching.models import IntroductionOutcome, Quote, ValueBand
+from opportunities.reference.models import HSCode
 
 
 class MessageForm(forms.Form):

@@ -4,6 +4,10 @@ without a match, each with the reason (read-only selectors, a few aggregate quer
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, CompanyProduct
+from opportunities.listings.models import Opportunity
+from opportunities.matching.models import Match, MatchingRun
+
 NO_PRODUCTS = "no_products"
 NO_DEMAND = "no_demand"
 BELOW_FLOOR = "below_floor"
@@ -16,8 +20,6 @@ WHY = {
 
 
 def last_full_run():
-    from opportunities.models import MatchingRun
-
     return (
         MatchingRun.objects.filter(kind=MatchingRun.Kind.FULL, finished_at__isnull=False)
         .order_by("-started_at")
@@ -27,7 +29,6 @@ def last_full_run():
 
 def matches_per_company() -> dict:
     """Average, maximum and a small histogram of live matches per company."""
-    from companies.models import Company
 
     counts = list(
         Company.objects.annotate(n=Count("matches", filter=Q(matches__is_stale=False))).values_list(
@@ -52,8 +53,6 @@ def matches_per_company() -> dict:
 
 def unmatched(limit: int = 50) -> dict:
     """Companies without a live match, counted by reason, with the first `limit` listed."""
-    from companies.models import Company, CompanyProduct
-    from opportunities.models import Match, Opportunity
 
     live = Match.objects.filter(company=OuterRef("pk"), is_stale=False)
     products = CompanyProduct.objects.filter(company=OuterRef("pk"))

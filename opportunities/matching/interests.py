@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -11,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from companies.models import User
 from opportunities.matching import introductions, outcomes, summaries
-from opportunities.models import Interest, Match
-from opportunities.notifications import enqueue_email
+from opportunities.matching.models import Interest, Match
+from tradeportal.emails import site_url
+from tradeportal.outbox import enqueue_email
 
 REMINDER_AFTER = timedelta(days=7)
 
@@ -74,7 +74,7 @@ def _tell_receiver(interest: Interest, receiver) -> None:
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url(path)
 
 
 def _subject(interest: Interest) -> str:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from django.db.models import Q, QuerySet
 
 from companies.models import Company
-from opportunities.models import Interest
+from opportunities.matching.models import Interest
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English", "pt": "Português", "fr": "Français"}
 

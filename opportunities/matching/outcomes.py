@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 from opportunities.matching import introductions
-from opportunities.models import Interest, IntroductionOutcome, ValueBand
-from opportunities.notifications import enqueue_email
+from opportunities.matching.models import Interest, IntroductionOutcome, ValueBand
+from tradeportal.outbox import enqueue_email
 
 ROUNDS = (30, 90)
 SALT = "tradeportal.outcomes"

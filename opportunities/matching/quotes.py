@@ -13,11 +13,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from opportunities import services as opportunity_services
+from opportunities.listings import services as opportunity_services
+from opportunities.listings.models import Opportunity
 from opportunities.matching import interests, introductions
-from opportunities.models import Currency, Opportunity, Quote
-from opportunities.notifications import enqueue_email
+from opportunities.matching.models import Currency, Quote
 from tradeportal import ratelimit
+from tradeportal.outbox import enqueue_email
 
 FIELDS = (
     "unit_price",

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opportunities.matching.scoring import product_fit
+from opportunities.reference.models import HSCode
 from tradeportal.formatting import usd
 from tradeportal.i18n import Country, country_name
 
@@ -74,7 +75,6 @@ def level(firm_code: str, other_code: str) -> str:
 
 def product_names(reason_lists: list[list[dict]]) -> dict[str, object]:
     """The HS codes the reasons name, loaded in one query."""
-    from opportunities.models import HSCode
 
     codes = {
         r["params"][k]

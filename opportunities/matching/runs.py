@@ -16,13 +16,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from companies.models import Company
 from opportunities.matching import engine
+from opportunities.matching.models import MatchingChunk, MatchingRun
 
 
 def start_full_run(chunk_size: int = engine.CHUNK) -> tuple[int, list[int]]:
     """Record a full run and its chunks of companies; return the run id and the chunk ids."""
-    from companies.models import Company
-    from opportunities.models import MatchingChunk, MatchingRun
 
     ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
     now = timezone.now()
@@ -40,7 +40,6 @@ def start_full_run(chunk_size: int = engine.CHUNK) -> tuple[int, list[int]]:
 @transaction.atomic
 def run_chunk(chunk_id: int) -> int:
     """Match a chunk's companies and mark it finished, together; a finished chunk is skipped."""
-    from opportunities.models import MatchingChunk
 
     chunk = (
         MatchingChunk.objects.select_for_update(skip_locked=True)
@@ -59,7 +58,6 @@ def run_chunk(chunk_id: int) -> int:
 
 def _close(run_id: int) -> None:
     """Close the run when none of its chunks is left (the run row lock orders the last two)."""
-    from opportunities.models import MatchingRun
 
     run = MatchingRun.objects.select_for_update().get(pk=run_id)
     if run.finished_at or run.chunks.filter(finished_at__isnull=True).exists():
@@ -72,7 +70,6 @@ def _close(run_id: int) -> None:
 
 def lost_chunks(grace: timedelta | None = None) -> list[int]:
     """Chunks unfinished `grace` after their dispatch; mark them dispatched again, return them."""
-    from opportunities.models import MatchingChunk
 
     grace = grace or timedelta(seconds=settings.MATCHING_CHUNK_GRACE_SECONDS)
     now = timezone.now()

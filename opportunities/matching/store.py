@@ -8,7 +8,11 @@ marks the stale ones. Elsewhere (the embedded SQLite) the ORM's bulk upserts do 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from companies.models import Company
+from opportunities.listings.models import Opportunity
 from opportunities.matching.candidates import Found
+from opportunities.matching.models import Match
+from opportunities.notifications.instant import queue_match_emails
 
 FIELDS = ("kind", "score", "components", "reasons")
 COLUMNS = "kind, opportunity_id, counterpart_id, score, components, reasons"  # of Found.copy_line
@@ -40,7 +44,6 @@ def save(company_ids: list[int], rows: list[tuple[int, Found]]) -> int:
 
     The instant emails announcing new matches are queued in the same transaction, so they commit
     or roll back with the matches."""
-    from opportunities.notifications.instant import queue_match_emails
 
     if connection.vendor == "postgresql":
         _save_postgresql(company_ids, rows)
@@ -68,8 +71,6 @@ def _save_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> N
 
 
 def _write_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
-    from opportunities.models import Match
-
     table = connection.ops.quote_name(Match._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -111,8 +112,6 @@ def _drop_orphans(cursor, table: str, company_ids: list[int]) -> None:
 
     The candidates of a full run are read once per worker: one deleted meanwhile (its own
     matches went with it) must not come back as a dangling match of another firm."""
-    from companies.models import Company
-    from opportunities.models import Opportunity
 
     for column, parents in (
         ("opportunity_id", Opportunity._meta.db_table),
@@ -136,8 +135,6 @@ def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:
 
 
 def _save_orm(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:
-    from opportunities.models import Match
-
     matches = [
         Match(
             company_id=company_id,

@@ -10,7 +10,8 @@ from django.db.models import Q
 
 from companies.models import Certification, Company
 from opportunities.matching import reasons as match_reasons
-from opportunities.models import HSCode, Interest, Match
+from opportunities.matching.models import Interest, Match
+from opportunities.reference.models import HSCode
 from tradeportal.i18n import Country
 
 

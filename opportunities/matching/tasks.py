@@ -1,8 +1,13 @@
 """Matching tasks: idempotent, enqueued after commit, batched into few large units of work."""
 
 from celery import shared_task
+from django.db import transaction
 
-from opportunities.matching import conversations, engine, runs
+from opportunities.listings import demand
+from opportunities.listings.models import Opportunity
+from opportunities.matching import conversations, engine, interests, runs
+from opportunities.trade import uploads
+from opportunities.trade.models import TradeUpload
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 3, "acks_late": True}
 
@@ -16,8 +21,6 @@ def rematch_company(company_id: int) -> int:
 @shared_task(**RETRY)
 def match_opportunity(opportunity_id: int) -> int:
     """Match a published or changed opportunity with the companies trading in its chapter."""
-    from opportunities.models import Opportunity
-
     code = (
         Opportunity.objects.filter(pk=opportunity_id).values_list("hs_code_id", flat=True).first()
     )
@@ -64,8 +67,6 @@ def redispatch_lost_chunks() -> int:
 @shared_task(acks_late=True)
 def follow_up_interests() -> dict[str, int]:
     """Send the 7-day reminders and the 30-day outcome questions (Celery beat, daily)."""
-    from opportunities.matching import interests
-
     return {"reminders": interests.send_reminders(), "outcomes": interests.ask_outcomes()}
 
 
@@ -74,3 +75,22 @@ def send_conversation_emails() -> int:
     """Email the conversation messages that waited for their thread's window (beat, every
     minute)."""
     return conversations.send_due_emails()
+
+
+@shared_task(acks_late=True)
+def regenerate_demand() -> dict[str, int]:
+    """Recompute market-demand opportunities, then rematch the companies (after that commits)."""
+    counts = demand.regenerate()
+    transaction.on_commit(full_rematch.delay)
+    return counts
+
+
+@shared_task(acks_late=True)
+def import_trade_upload(upload_id: int) -> str:
+    """Import a file staff uploaded in the admin; the upload records the result or the reason
+    (with the line number) it was rejected. Running it again after it finished changes nothing.
+    An imported file regenerates market demand, then rematches."""
+    status = uploads.import_trade_upload(upload_id)
+    if status == TradeUpload.Status.DONE:
+        transaction.on_commit(regenerate_demand.delay)
+    return status

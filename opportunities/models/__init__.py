@@ -1,18 +1,28 @@
-from .conversation import AbuseReport, Message, Thread, ThreadRead
-from .matching import (
+"""Every model of the opportunities app, for Django and for the interfaces and tests.
+
+Code in a layer package imports its models from the layer's own `models` module
+(`opportunities.reference.models`, ...), never from here: this module sits in the interface layer.
+"""
+
+from opportunities.listings.models import Incoterm, Opportunity
+from opportunities.matching.models import (
+    AbuseReport,
+    Currency,
     Interest,
     IntroductionOutcome,
     Match,
     MatchingChunk,
     MatchingRun,
     MatchingSettings,
+    Message,
+    Quote,
+    Thread,
+    ThreadRead,
     ValueBand,
 )
-from .opportunity import Incoterm, Opportunity
-from .outbox import InstantBatch, InstantNotice, OutboxEmail
-from .quotes import Currency, Quote
-from .reference import HSCode, HSSection, Sector, SectorCode
-from .trade import Flow, TradeDataset, TradeFlow, TradeUpload
+from opportunities.notifications.models import InstantBatch, InstantNotice
+from opportunities.reference.models import HSCode, HSSection, Sector, SectorCode
+from opportunities.trade.models import Flow, TradeDataset, TradeFlow, TradeUpload
 
 __all__ = [
     "AbuseReport",
@@ -31,7 +41,6 @@ __all__ = [
     "MatchingSettings",
     "Message",
     "Opportunity",
-    "OutboxEmail",
     "Quote",
     "Sector",
     "SectorCode",

@@ -1,18 +1,18 @@
 """What a match looks like in an email: title, score, reasons and a link, in one language."""
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
 from opportunities.matching import reasons as match_reasons
-from opportunities.models import Match
+from opportunities.matching.models import Match
+from tradeportal import emails
 
 UNSUBSCRIBE_SALT = "tradeportal.notifications.unsubscribe"
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return emails.site_url(path)
 
 
 def site_url(name: str, language: str, **kwargs) -> str:

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Membership, NotificationFrequency
-from opportunities.models import OutboxEmail
 from opportunities.notifications import content, selectors
-from opportunities.notifications.outbox import enqueue_many
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import enqueue_many
 
 DIGEST_MAX_ITEMS = 15
 

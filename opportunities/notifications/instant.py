@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Membership, NotificationFrequency
-from opportunities.models import InstantBatch, InstantNotice, OutboxEmail
 from opportunities.notifications import content, selectors
-from opportunities.notifications.outbox import enqueue_many
+from opportunities.notifications.models import InstantBatch, InstantNotice
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import enqueue_many
 
 MAX_PER_EMAIL = 10
 

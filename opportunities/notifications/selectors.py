@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet
 
 from companies.models import Membership
-from opportunities.models import Match
+from opportunities.matching.models import Match
 
 
 def notifiable_memberships(frequency: str) -> QuerySet[Membership]:

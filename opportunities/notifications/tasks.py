@@ -1,22 +1,8 @@
-"""Celery tasks of the notifications: thin wrappers around the outbox and digest services."""
+"""Celery tasks of the notifications: thin wrappers around the digest service."""
 
 from celery import shared_task
 
-from opportunities.notifications import digests, instant, outbox
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_outbox() -> int:
-    """Send the due emails of the outbox."""
-    return outbox.send_queued()
-
-
-@shared_task(acks_late=True)
-def sweep_outbox() -> int:
-    """Re-queue emails a dead worker left claimed, then send what is due (beat, every minutes)."""
-    swept = outbox.sweep_stale()
-    outbox.send_queued()
-    return swept
+from opportunities.notifications import digests, instant
 
 
 @shared_task(acks_late=True)

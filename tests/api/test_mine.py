@@ -166,7 +166,7 @@ def test_interest_in_a_match_tells_the_buyer_as_the_site_does(world, as_owner):
         world.their_request,
         "Tenemos café de altura",
     )
-    from opportunities.models import OutboxEmail
+    from tradeportal.models import OutboxEmail
 
     assert OutboxEmail.objects.filter(to_email=world.stranger.email).exists()
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from opportunities.matching import outcomes
 from opportunities.models import Interest, IntroductionOutcome, Message, Quote
-from opportunities.notifications.outbox import send_queued
 from tests.factories import (
     CompanyFactory,
     HSCodeFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     UserFactory,
     pdf_bytes,
 )
+from tradeportal.outbox import send_queued
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from django.core import mail
 
 from companies.admin import CompanyAdmin
 from companies.models import Company, Invitation, Membership
-from opportunities.models import OutboxEmail
 from tests.factories import CompanyFactory, CompanyProductFactory, MembershipFactory, UserFactory
+from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 

@@ -71,7 +71,7 @@ def test_a_file_with_a_bad_row_is_rejected_whole_with_its_line_number(
 def test_running_the_import_of_an_upload_twice_imports_it_once(
     client, staff, django_capture_on_commit_callbacks
 ):
-    from opportunities.tasks import import_trade_upload
+    from opportunities.matching.tasks import import_trade_upload
 
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, "baci_2024.csv", BACI)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from opportunities.matching import conversations, interests
 from opportunities.models import AbuseReport, Message
-from opportunities.notifications.outbox import send_queued
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory, pdf_bytes
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

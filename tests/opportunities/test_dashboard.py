@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from opportunities.matching import interests
-from opportunities.models import Interest, Match, OutboxEmail
+from opportunities.models import Interest, Match
 from tests.factories import (
     CompanyFactory,
     MatchFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     OpportunityFactory,
     UserFactory,
 )
+from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities import demand
+from opportunities.listings import demand
 from opportunities.models import Opportunity, TradeDataset
 from tests.factories import (
     HSCodeFactory,

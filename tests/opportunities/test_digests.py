@@ -3,10 +3,11 @@
 import pytest
 from django.core import mail
 
-from opportunities.models import Match, OutboxEmail
+from opportunities.models import Match
 from opportunities.notifications import digests
-from opportunities.notifications.outbox import send_queued
 from tests.opportunities.test_outbox_support import match, member
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.utils import translation
 
 from companies.models import Region
-from opportunities.importers import ImportRejected, import_hs
 from opportunities.models import HSCode, Sector, TradeDataset, TradeFlow
+from opportunities.reference.importers import import_hs
 from tests.reference_data import data_dir
+from tradeportal.importing import ImportRejected
 
 DATA = data_dir()
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from opportunities.importers import ImportRejected, import_trade_file
+from opportunities.matching import services as matching
 from opportunities.models import TradeDataset, TradeFlow
+from opportunities.trade.importing import import_trade_file
 from tests.reference_data import data_dir
+from tradeportal.importing import ImportRejected
 
 DATA = data_dir()
 pytestmark = pytest.mark.django_db
@@ -169,12 +171,12 @@ def test_market_demand_is_regenerated_once_the_import_commits(
     tmp_path, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
+        matching.import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
     # First the demand is regenerated, then (after that commits) the companies are rematched.
     # (The other callbacks are the public page cache's invalidation, tested on its own.)
     tasks = [c.__self__.name for c in callbacks if hasattr(c, "__self__")]
     assert tasks == [
-        "opportunities.tasks.regenerate_demand",
+        "opportunities.matching.tasks.regenerate_demand",
         "opportunities.matching.tasks.full_rematch",
     ]
     from opportunities.models import Opportunity

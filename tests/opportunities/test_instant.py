@@ -8,11 +8,12 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from opportunities.models import InstantBatch, OutboxEmail
+from opportunities.models import InstantBatch
 from opportunities.notifications.digests import queue_digests
 from opportunities.notifications.instant import queue_match_emails, send_instant_batches
-from opportunities.notifications.outbox import send_queued
 from tests.opportunities.test_outbox_support import match, member
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from opportunities.models import Interest, OutboxEmail
-from opportunities.notifications.outbox import send_queued
+from opportunities.models import Interest
 from tests.factories import (
     CompanyFactory,
     MatchFactory,
@@ -17,6 +16,8 @@ from tests.factories import (
     OpportunityFactory,
     UserFactory,
 )
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from opportunities.matching import interests
 from opportunities.models import Interest
-from opportunities.notifications.outbox import send_queued
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.core import mail
 
 from opportunities.matching import interests
 from opportunities.models import Interest
-from opportunities.notifications.outbox import send_queued
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

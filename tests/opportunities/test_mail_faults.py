@@ -11,11 +11,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from companies.models import Company, Membership, User
-from opportunities.models import Match, OutboxEmail
-from opportunities.notifications import digests, outbox, tasks
+from opportunities.models import Match
+from opportunities.notifications import digests
 from tests.conftest import WorkerProcess
 from tests.factories import CompanyFactory, OpportunityFactory, RegionFactory
 from tests.opportunities.test_outbox_support import REASONS, smtp_server
+from tradeportal import outbox
+from tradeportal.models import OutboxEmail
 
 RECIPIENTS = 500
 KILLS = 5
@@ -85,7 +87,7 @@ def test_a_worker_killed_five_times_mid_batch_loses_no_digest():
             # worker is dead, so every "sending" row is an orphan and can be re-queued now.
             outbox.sweep_stale(older_than=timedelta(0))
             worker.start()
-            tasks.send_outbox.delay()
+            outbox.send_outbox.delay()
         wait_for(
             lambda: not OutboxEmail.objects.exclude(status="sent").exists(),
             90,

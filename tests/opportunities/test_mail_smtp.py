@@ -2,10 +2,10 @@
 
 import pytest
 
-from opportunities.models import OutboxEmail
 from opportunities.notifications import digests
-from opportunities.notifications.outbox import send_queued
 from tests.opportunities.test_outbox_support import match, member, smtp_server, use_smtp
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from companies import services
-from opportunities.matching import health, runs, tasks
+from opportunities.matching import health, runs, services, tasks
 from opportunities.models import Match, MatchingChunk, MatchingRun
 from tests.factories import (
     CompanyFactory,

@@ -160,9 +160,9 @@ def test_the_engine_write_batches_one_instant_email_and_none_on_a_rematch(world)
 
     from django.utils import timezone
 
-    from opportunities.models import OutboxEmail
     from opportunities.notifications.instant import send_instant_batches
     from tests.opportunities.test_outbox_support import member
+    from tradeportal.models import OutboxEmail
 
     membership = member("instant", company=world["monitors_mx"], min_score=50)
     engine.match_companies([world["monitors_mx"].pk])

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from opportunities import demand
+from opportunities.listings import demand
 from opportunities.models import Opportunity, TradeDataset
 from tests.factories import (
     CompanyFactory,

@@ -11,10 +11,11 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.models import OutboxEmail
-from opportunities.notifications import enqueue_email, outbox
 from tests.factories import UserFactory
 from tests.opportunities.test_outbox_support import use_smtp
+from tradeportal import outbox
+from tradeportal.models import OutboxEmail
+from tradeportal.outbox import enqueue_email
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_staff_see_the_outbox_by_status_and_can_resend_a_failed_email(client):
     OutboxEmail.objects.filter(id=email.id).update(
         status=OutboxEmail.Status.FAILED, attempts=5, last_error="SMTPServerDisconnected"
     )
-    url = reverse("admin:opportunities_outboxemail_changelist")
+    url = reverse("admin:tradeportal_outboxemail_changelist")
     page = client.get(url, {"status__exact": "failed"})
     assert page.status_code == 200 and "ana@example.com" in page.content.decode()
     response = client.post(url, {"action": "resend", "_selected_action": [email.id]}, follow=True)
@@ -156,12 +157,13 @@ def test_staff_see_the_outbox_by_status_and_can_resend_a_failed_email(client):
 def test_beat_runs_the_digests_and_the_sweep_and_celery_never_drops_a_killed_task(settings):
     from tradeportal.celery import app
 
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery, imports
     schedule = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
-    for name in ("send_digests", "sweep_outbox"):
-        assert f"opportunities.notifications.tasks.{name}" in app.tasks
+    assert "opportunities.notifications.tasks.send_digests" in app.tasks
+    assert "tradeportal.outbox.sweep_outbox" in app.tasks
     digests = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("digests")]
     assert sorted(e["args"][0] for e in digests) == ["daily", "weekly"]
-    assert "opportunities.notifications.tasks.sweep_outbox" in schedule
+    assert "tradeportal.outbox.sweep_outbox" in schedule
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert settings.CELERY_TASK_TIME_LIMIT < visibility <= 3600
@@ -169,12 +171,10 @@ def test_beat_runs_the_digests_and_the_sweep_and_celery_never_drops_a_killed_tas
 
 
 def test_the_sweep_task_requeues_and_sends_what_a_dead_worker_left():
-    from opportunities.notifications import tasks
-
     email = queue("left-behind")
     outbox.claim(1)
     OutboxEmail.objects.filter(id=email.id).update(claimed_at=timezone.now() - timedelta(hours=1))
-    assert tasks.sweep_outbox.delay().get() == 1
+    assert outbox.sweep_outbox.delay().get() == 1
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
     assert len(mail.outbox) == 1

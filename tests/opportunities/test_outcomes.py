@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from opportunities.matching import interests, outcomes
 from opportunities.models import Interest, IntroductionOutcome
-from opportunities.notifications.outbox import send_queued
 from tests.api.conftest import token_client
 from tests.factories import (
     CompanyFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     SectorFactory,
     UserFactory,
 )
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

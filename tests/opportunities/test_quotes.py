@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from opportunities.matching import quotes
 from opportunities.models import Interest, Opportunity, Quote
-from opportunities.notifications.outbox import send_queued
 from tests.api.conftest import token_client
 from tests.factories import CompanyFactory, MembershipFactory, OpportunityFactory, UserFactory
+from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 

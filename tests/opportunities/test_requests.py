@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from opportunities import services
-from opportunities.models import Opportunity, OutboxEmail
+from opportunities.listings import services
+from opportunities.models import Opportunity
 from tests.factories import CompanyFactory, HSCodeFactory, MembershipFactory, UserFactory
+from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 

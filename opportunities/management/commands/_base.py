@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from opportunities.importers import ImportRejected
+from tradeportal.importing import ImportRejected
 
 
 class DataCommand(BaseCommand):

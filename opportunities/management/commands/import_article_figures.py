@@ -1,5 +1,5 @@
-from opportunities.importers import import_article_figures
 from opportunities.management.commands._base import DataCommand
+from opportunities.trade.article import import_article_figures
 
 
 class Command(DataCommand):

@@ -1,5 +1,5 @@
-from opportunities.importers import import_regions
 from opportunities.management.commands._base import DataCommand
+from opportunities.reference.importers import import_regions
 
 
 class Command(DataCommand):

@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opportunities.importers import FORMATS, ImportRejected, import_trade_file
+from opportunities.matching.services import import_trade_file
+from opportunities.trade.importing import FORMATS
+from tradeportal.importing import ImportRejected
 
 
 class Command(BaseCommand):

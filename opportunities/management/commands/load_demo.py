@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from opportunities import demo
+from companies.models import Company
+from opportunities.listings import demo
 from opportunities.matching import engine
 
 
@@ -16,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025)
 
     def handle(self, *args, **options):
-        from companies.models import Company
-
         created = demo.load(companies=options["companies"], seed=options["seed"])
         self.stdout.write(f"demo: {created['companies']} companies, {created['products']} products")
         written = engine.rematch(list(Company.objects.values_list("pk", flat=True)), kind="full")

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from opportunities.importers import import_trade_file
+from opportunities.matching.services import import_trade_file
 from opportunities.models import HSCode, TradeDataset
-from opportunities.synthetic import demo_rows, write_baci
+from opportunities.trade.synthetic import demo_rows, write_baci
 
 DEMO_NAME = "Mexico-Peru-World demo (synthetic), BACI format"
 

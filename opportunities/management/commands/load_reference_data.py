@@ -1,12 +1,8 @@
-from opportunities import tasks
-from opportunities.importers import (
-    import_article_figures,
-    import_hs,
-    import_regions,
-    import_sectors,
-    import_trade_file,
-)
 from opportunities.management.commands._base import DataCommand
+from opportunities.matching import tasks
+from opportunities.reference.importers import import_hs, import_regions, import_sectors
+from opportunities.trade.article import import_article_figures
+from opportunities.trade.importing import import_trade_file
 
 
 class Command(DataCommand):
@@ -21,8 +17,6 @@ class Command(DataCommand):
         import_sectors(data_dir, progress=self.progress)
         import_article_figures(data_dir, progress=self.progress)
         for path in sorted((data_dir / "datamexico").glob("state*.csv")):
-            import_trade_file(
-                path=path, fmt="datamexico", progress=self.progress, regenerate_demand=False
-            )
+            import_trade_file(path=path, fmt="datamexico", progress=self.progress)
         counts = tasks.regenerate_demand.delay().get()
         self.progress(f"Market demand: {counts}")

@@ -1,0 +1,1 @@
+"""Opportunities: market demand computed from trade statistics, buyer requests, their filters."""

@@ -1,0 +1,129 @@
+"""The browse page's filters, read from the URL so a search can be shared and bookmarked."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, Region
+from opportunities.listings.models import Opportunity
+from opportunities.reference import search
+from opportunities.reference.models import Sector
+from tradeportal.i18n import Country
+
+SORTS = {
+    "relevance": ("-rank", "-value_usd", "-pk"),
+    "value": (F("value_usd").desc(nulls_last=True), "-pk"),
+    "newest": ("-published_at", "-pk"),
+    "closing": (F("deadline").asc(nulls_last=True), "-pk"),
+}
+
+
+class Select(forms.Select):
+    """A select built in Python: one template per option made the filter form most of the
+    browse page's rendering time (about 100 options)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+        )
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Opportunity.Kind.choices, widget=Select
+    )
+    # Sectors and regions as plain choices read once per request (names only, no model rows).
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"), field_name="sector__slug", widget=Select
+    )
+    market = django_filters.ChoiceFilter(
+        label=_("Market"), field_name="market_country", choices=Country.choices, widget=Select
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("State or region"), field_name="market_region", widget=Select
+    )
+    hs = django_filters.CharFilter(label=_("HS chapter or heading"), method="filter_hs")
+    min_value = django_filters.NumberFilter(
+        label=_("Minimum value (US$)"), field_name="value_usd", lookup_expr="gte"
+    )
+    max_value = django_filters.NumberFilter(
+        label=_("Maximum value (US$)"), field_name="value_usd", lookup_expr="lte"
+    )
+    deadline_before = django_filters.DateFilter(
+        label=_("Closing before"),
+        method="filter_deadline",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="sort_by",
+        empty_label=None,
+        widget=Select,
+        choices=[
+            ("relevance", _("Relevance")),
+            ("value", _("Value")),
+            ("newest", _("Newest")),
+            ("closing", _("Closing soon")),
+        ],
+    )
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("sort", "relevance")
+        super().__init__(data, *args, **kwargs)
+        self.filters["sector"].extra["choices"] = [
+            (sector.slug, sector.name)
+            for sector in Sector.objects.active().only("slug", "name_es", "name_en")
+        ]
+        self.filters["region"].extra["choices"] = list(Region.objects.values_list("code", "name"))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        ordering = SORTS[self.form.cleaned_data.get("sort") or "relevance"]
+        if "rank" not in queryset.query.annotations:  # no search words: nothing to rank by
+            ordering = [field for field in ordering if field != "-rank"]
+        return queryset.order_by(*ordering)
+
+    def filter_search(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_hs(self, queryset, name, value):
+        code = "".join(ch for ch in value if ch.isdigit())[:6]
+        return queryset.filter(hs_code__code__startswith=code) if code else queryset
+
+    def filter_deadline(self, queryset, name, value):
+        return queryset.filter(deadline__date__lte=value, deadline__gte=timezone.now())
+
+    def sort_by(self, queryset, name, value):
+        return queryset  # applied last, in qs, once the search rank exists
+
+
+def open_opportunities():
+    """Opportunities a visitor can browse: published, not past their deadline."""
+    return (
+        Opportunity.objects.open()
+        .select_related("hs_code", "sector", "market_region", "dataset", "company")
+        # A subquery rather than a join: counting the results then reads the opportunity
+        # table (or its browse index) alone.
+        .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__in=Company.objects.verified()))
+    )

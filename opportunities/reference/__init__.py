@@ -1,0 +1,1 @@
+"""Reference data: the HS nomenclature, sectors and their headings, the HS search, importers."""

@@ -1,0 +1,1 @@
+"""Trade statistics: datasets and flows, their importers (three file formats), figures, charts."""

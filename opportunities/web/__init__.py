@@ -1,0 +1,1 @@
+"""HTML interface of the opportunities app: pages, dashboard, notification preferences, URLs."""

@@ -1,0 +1,176 @@
+"""The company dashboard: its matches ranked and explained, and its interests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opportunities.matching import conversations, reasons, summaries
+from opportunities.matching import interests as interest_service
+from opportunities.models import Interest, Match, Opportunity, Sector
+from opportunities.web.views import _current_company
+
+
+@login_required
+def dashboard(request):
+    """The current company's matches, best first, with the reasons and the actions."""
+    company = _current_company(request)
+    matches = (
+        Match.objects.filter(company=company, is_stale=False)
+        .select_related("opportunity__hs_code", "opportunity__sector", "counterpart__region")
+        .order_by("-score", "pk")
+    )
+    show = request.GET.get("show", "")
+    matches = (
+        matches.filter(status=Match.Status.DISMISSED)
+        if show == "dismissed"
+        else matches.exclude(status=Match.Status.DISMISSED)
+    )
+    if kind := request.GET.get("kind"):
+        matches = matches.filter(kind=kind)
+    if sector := request.GET.get("sector"):
+        matches = matches.filter(
+            Q(opportunity__sector__slug=sector) | Q(counterpart__sectors__slug=sector)
+        )
+    page = Paginator(matches, 20).get_page(request.GET.get("page"))
+    names = reasons.product_names([m.reasons for m in page])
+    for match in page:
+        match.explained = reasons.render(match.reasons, names=names)
+    last_visit = request.user.last_dashboard_visit
+    request.user.last_dashboard_visit = timezone.now()
+    request.user.save(update_fields=["last_dashboard_visit"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "company": company,
+        "page": page,
+        "last_visit": last_visit,
+        "query": query.urlencode(),
+        "kinds": Match.Kind.choices,
+        "sectors": Sector.objects.active(),
+        "show": show,
+    }
+    return render(request, "opportunities/matching/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def match_action(request, pk: int, action: str):
+    """Mark a match: not relevant (dismiss), interested, or back to seen."""
+    company = _current_company(request)
+    match = get_object_or_404(Match.objects.filter(company=company), pk=pk)
+    if action == "interested":
+        interest = interest_service.express_interest(
+            company=company,
+            user=request.user,
+            opportunity=match.opportunity,
+            target_company=match.counterpart,
+            message=request.POST.get("message", ""),
+        )
+        _say_who_was_told(request, interest)
+    elif action in ("dismiss", "restore"):
+        status = Match.Status.DISMISSED if action == "dismiss" else Match.Status.SEEN
+        interest_service.set_match_status(match=match, status=status)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("opportunities:dashboard")
+    return redirect(f"{back.split('#')[0]}#match-{match.pk}")
+
+
+def _say_who_was_told(request, interest: Interest) -> None:
+    if interest.via_staff:
+        messages.info(
+            request,
+            _(
+                "This company has no members on TradePortal yet: we passed your interest to our "
+                "staff, who will contact it."
+            ),
+        )
+    elif interest_service.receiver_of(interest) is not None:
+        messages.success(request, _("We told them you are interested."))
+    else:
+        messages.success(request, _("Your interest was recorded."))
+
+
+@login_required
+@require_POST
+def opportunity_interest(request, pk: int):
+    """The "Me interesa" button of an opportunity page."""
+    company = _current_company(request)
+    opportunity = get_object_or_404(Opportunity.objects.open(), pk=pk)
+    try:
+        interest = interest_service.express_interest(
+            company=company,
+            user=request.user,
+            opportunity=opportunity,
+            message=request.POST.get("message", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _say_who_was_told(request, interest)
+    return redirect(opportunity.get_absolute_url())
+
+
+@login_required
+def interests(request):
+    """Interests the company sent and received, with answers and outcomes."""
+    company = _current_company(request)
+    related = ("company", "opportunity__company", "opportunity__hs_code", "target_company")
+    received = Interest.objects.filter(Q(target_company=company) | Q(opportunity__company=company))
+    received = list(received.select_related(*related, "company__region"))
+    details = summaries.summaries_for(received)
+    for interest in received:
+        interest.summary = details[interest.pk]
+    sent = list(company.interests.select_related(*related))
+    unread = conversations.unread_by_interest(request.user, [i.pk for i in sent + received])
+    for interest in sent + received:
+        interest.unread = unread.get(interest.pk, 0)
+    context = {
+        "company": company,
+        "sent": sent,
+        "received": received,
+        "outcomes": Interest.Outcome.choices,
+    }
+    return render(request, "opportunities/matching/interests.html", context)
+
+
+@login_required
+@require_POST
+def interest_action(request, pk: int, action: str):
+    company = _current_company(request)
+    interest = get_object_or_404(
+        Interest.objects.filter(
+            Q(company=company) | Q(target_company=company) | Q(opportunity__company=company)
+        ),
+        pk=pk,
+    )
+    try:
+        if action in ("accept", "decline"):
+            interest_service.answer_interest(
+                interest=interest,
+                company=company,
+                accept=action == "accept",
+                reason=request.POST.get("reason", ""),
+            )
+        elif action == "outcome":
+            interest_service.record_outcome(
+                interest=interest,
+                company=company,
+                outcome=request.POST.get("outcome", ""),
+                note=request.POST.get("note", ""),
+            )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if interest.is_introduction and action == "accept":
+        return redirect("opportunities:introduction", pk=interest.pk)
+    return redirect(reverse("opportunities:interests") + f"#interest-{interest.pk}")
