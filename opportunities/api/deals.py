@@ -38,6 +38,7 @@ from opportunities.models import (
     Sector,
     ValueBand,
 )
+from tradeportal.api_schema import TradePortalAutoSchema
 
 
 def register(router) -> None:
@@ -463,8 +464,17 @@ class QuoteViewSet(
         return Response(self.get_serializer(self.get_object()).data)
 
 
+class OneObjectSchema(TradePortalAutoSchema):
+    """The `list` of ResultsViewSet answers one object of totals, not an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class ResultsViewSet(viewsets.GenericViewSet):
     """What firms reported about their introductions, in totals (never a firm's name)."""
+
+    schema = OneObjectSchema()
 
     serializer_class = ResultsSerializer
     permission_classes = [permissions.AllowAny]
