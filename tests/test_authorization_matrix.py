@@ -571,7 +571,7 @@ API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "my_companies_interests_outcome_create": ApiPrivate(
         lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED), lambda w: {"answer": "yes"}
     ),
-    "results_list": ApiPublic(),
+    "results_retrieve": ApiPublic(),
     "my_companies_products_list": ApiPrivate(_mine),
     "my_companies_products_create": ApiPrivate(
         _mine, lambda w: {"hs_code": "7403", "direction": "export"}

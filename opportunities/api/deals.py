@@ -38,7 +38,7 @@ from opportunities.models import (
     Sector,
     ValueBand,
 )
-from tradeportal.api_schema import TradePortalAutoSchema
+from tradeportal.api_schema import ERRORS, ErrorSerializer, TradePortalAutoSchema
 
 
 def register(router) -> None:
@@ -469,6 +469,13 @@ class OneObjectSchema(TradePortalAutoSchema):
 
     def _is_list_view(self, serializer=None) -> bool:
         return False
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in ("400", "404"):  # a bad or unknown ?sector=
+            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code))
+            responses[code]["description"] = ERRORS[code]
+        return responses
 
 
 class ResultsViewSet(viewsets.GenericViewSet):
