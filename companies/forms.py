@@ -158,6 +158,13 @@ class CompanyProfileForm(forms.ModelForm):
         label=_("Languages spoken"),
     )
 
+    contact_languages = forms.MultipleChoiceField(
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Languages of the contact"),
+    )
+
     class Meta:
         model = Company
         fields = [
@@ -168,8 +175,28 @@ class CompanyProfileForm(forms.ModelForm):
             "description",
             "logo",
             "is_public",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "contact_phone",
+            "contact_languages",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+        help_texts = {
+            "contact_name": _(
+                "Shown only to firms whose interest you accept (or that accept yours), "
+                "never on public pages."
+            )
+        }
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data.get("contact_phone", "").strip()
+        digits = phone.replace(" ", "").replace("-", "").removeprefix("+")
+        if phone and not (digits.isdigit() and 7 <= len(digits) <= 15):
+            raise forms.ValidationError(
+                _("Write the phone number with digits only, e.g. +51 987 654 321.")
+            )
+        return phone
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

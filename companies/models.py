@@ -107,6 +107,17 @@ class Company(models.Model):
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    # The contact card: shown only to a counterpart of an accepted introduction, never publicly.
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_role = models.CharField(_("their role"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(
+        _("phone or WhatsApp"),
+        max_length=30,
+        blank=True,
+        help_text=_("With the country code, e.g. +51 987 654 321."),
+    )
+    contact_languages = models.JSONField(_("languages of the contact"), default=list, blank=True)
     is_public = models.BooleanField(_("public page"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     status = models.CharField(

@@ -35,6 +35,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings, tmp_path_factory):
+    """Conversation attachments written by a test go to a folder of its own, not the project."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request):
     """Run tasks eagerly in the test process, except in tests that start a real worker."""
     if request.node.get_closest_marker("worker"):

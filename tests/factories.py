@@ -5,6 +5,7 @@ import os
 
 import factory
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from companies.models import (
     Company,
@@ -188,3 +189,13 @@ def image_bytes(fmt: str, size: tuple[int, int] = (40, 40), noise: bool = False)
     buffer = io.BytesIO()
     picture.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages (for conversation attachments)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

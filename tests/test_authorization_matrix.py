@@ -22,19 +22,23 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from companies import tokens
 from companies.context_processors import SESSION_KEY
 from companies.models import Invitation, Membership, NotificationFrequency, PrivacyNotice
+from opportunities.matching import conversations, outcomes
 from opportunities.models import (
     CountryProduct,
     GuideFact,
     Interest,
+    IntroductionOutcome,
     MatchingRun,
     MatchingSettings,
     Opportunity,
     ProductSpace,
+    Quote,
     TradeName,
     TradeUpload,
 )
@@ -51,6 +55,7 @@ from tests.factories import (
     SectorFactory,
     TradeFlowFactory,
     UserFactory,
+    pdf_bytes,
 )
 from tradeportal.models import OutboxEmail
 
@@ -94,6 +99,9 @@ def world() -> World:
         kind=Opportunity.Kind.REQUEST, company=company, market_country="PE", hs_code=grapes
     )
     interest = Interest.objects.create(company=third, opportunity=buyer_request)
+    introduction = Interest.objects.create(
+        company=third, target_company=company, status=Interest.Status.ACCEPTED
+    )
     sector = SectorFactory(slug="agroindustria")
     objects = {
         "product": product,
@@ -101,6 +109,7 @@ def world() -> World:
         "request": buyer_request,
         "match": MatchFactory(company=company, opportunity=demand),
         "interest": interest,
+        "introduction": introduction,
         "sector": sector,
         "invitation": Invitation.objects.create(
             company=company, email="nueva@uvas.pe", token="invitation-secret-token"
@@ -156,6 +165,24 @@ def world() -> World:
         rca=1,
         specialised=True,
         density=0,
+    )
+    objects["message"] = conversations.post_message(
+        interest=introduction,
+        company=third,
+        user=None,
+        body="Hola",
+        attachment=SimpleUploadedFile("catalogo.pdf", pdf_bytes(), "application/pdf"),
+    )
+    objects["quote"] = objects["opportunities.quote"] = Quote.objects.create(
+        request=buyer_request, supplier=third, **QUOTE_TERMS
+    )
+    objects["outcome"] = objects["opportunities.introductionoutcome"] = (
+        IntroductionOutcome.objects.create(
+            interest=introduction, company=company, after_days=30, asked_at=introduction.created_at
+        )
+    )
+    objects["opportunities.abusereport"] = conversations.report_thread(
+        interest=introduction, company=company, user=owner, reason="Spam"
     )
     objects["opportunities.tradedataset"] = objects["opportunities.tradeflow"].dataset
     objects["companies.invitation"] = objects["invitation"]
@@ -245,6 +272,32 @@ ROUTES: dict[str, Access | NotAnObject] = {
         lambda w: {"pk": w.objects["interest"].pk, "action": "decline"},
         method="post",
         data=lambda w: {"reason": "Sin stock este mes"},
+    ),
+    "opportunities:introduction": Private(lambda w: {"pk": w.objects["introduction"].pk}),
+    "opportunities:introduction_withdraw": Private(
+        lambda w: {"pk": w.objects["introduction"].pk}, method="post"
+    ),
+    "opportunities:introduction_message": Private(
+        lambda w: {"pk": w.objects["introduction"].pk},
+        method="post",
+        data=lambda w: {"body": "Hola"},
+    ),
+    "opportunities:introduction_attachment": Private(
+        lambda w: {"pk": w.objects["introduction"].pk, "message_id": w.objects["message"].pk}
+    ),
+    "opportunities:introduction_report": Private(
+        lambda w: {"pk": w.objects["introduction"].pk},
+        method="post",
+        data=lambda w: {"reason": "Spam"},
+    ),
+    "opportunities:quote_form": SignedIn(lambda w: {"pk": w.objects["request"].pk}),
+    "opportunities:request_quotes": Private(lambda w: {"pk": w.objects["request"].pk}),
+    "opportunities:quote_action": Private(
+        lambda w: {"pk": w.objects["quote"].pk, "action": "shortlist"}, method="post"
+    ),
+    "opportunities:outcome": Token(
+        lambda w: {"token": outcomes.token_for(w.objects["outcome"]) + "x"},
+        unchanged=lambda w: not IntroductionOutcome.objects.exclude(answer="").exists(),
     ),
     "opportunities:request_edit": Private(lambda w: {"pk": w.objects["request"].pk}),
     "opportunities:request_close": Private(
@@ -457,6 +510,43 @@ def _my_product(w):
     return {"company_pk": w.mine.pk, "id": w.mine.products.get().pk}
 
 
+def _interest_in_mine(w, status=Interest.Status.PENDING):
+    """An interest a third firm (not the stranger's) sent to `mine`."""
+    third = CompanyFactory(legal_name="Tercera S.A.", region=w.mine.region)
+    interest = Interest.objects.create(company=third, target_company=w.mine, status=status)
+    return {"company_pk": w.mine.pk, "id": interest.pk}
+
+
+def _introduction_of_mine(w):
+    ids = _interest_in_mine(w, Interest.Status.ACCEPTED)
+    return {"company_pk": ids["company_pk"], "interest_pk": ids["id"]}
+
+
+def _message_with_pdf(w):
+    """A message with a PDF in an introduction of `mine`."""
+    ids = _introduction_of_mine(w)
+    interest = Interest.objects.get(pk=ids["interest_pk"])
+    pdf = SimpleUploadedFile("catalogo.pdf", pdf_bytes(), content_type="application/pdf")
+    message = conversations.post_message(
+        interest=interest, company=interest.company, user=None, body="Hola", attachment=pdf
+    )
+    return {**ids, "id": message.pk}
+
+
+def _quote_on_mine(w):
+    """A quote a third firm sent on `mine`'s buyer request."""
+    third = CompanyFactory(legal_name="Proveedora S.A.", region=w.mine.region)
+    quote = Quote.objects.create(request=w.my_request, supplier=third, **QUOTE_TERMS)
+    return {"company_pk": w.mine.pk, "id": quote.pk}
+
+
+QUOTE_TERMS = {
+    "unit_price": "2.35",
+    "quantity": "100",
+    "incoterm": "FOB",
+    "lead_time_days": 10,
+    "valid_until": "2031-01-01",
+}
 REQUEST_BODY = {"title": "Cobre refinado", "hs_code": "7403", "deadline": "2031-01-01T00:00:00Z"}
 API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "companies_list": ApiPublic(),
@@ -489,6 +579,35 @@ API_OPERATIONS: dict[str, ApiPublic | ApiPrivate] = {
     "my_companies_matches_dismiss_create": ApiPrivate(_my_match),
     "my_companies_matches_interested_create": ApiPrivate(_my_match),
     "my_companies_matches_restore_create": ApiPrivate(_my_match),
+    "my_companies_interests_list": ApiPrivate(_mine),
+    "my_companies_interests_retrieve": ApiPrivate(_interest_in_mine),
+    "my_companies_interests_accept_create": ApiPrivate(_interest_in_mine, lambda w: {}),
+    "my_companies_interests_decline_create": ApiPrivate(
+        _interest_in_mine, lambda w: {"reason": "Sin stock"}
+    ),
+    "my_companies_interests_withdraw_create": ApiPrivate(
+        lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED)
+    ),
+    "my_companies_interests_report_create": ApiPrivate(
+        lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED), lambda w: {"reason": "Spam"}
+    ),
+    "my_companies_interests_messages_list": ApiPrivate(_introduction_of_mine),
+    "my_companies_interests_messages_create": ApiPrivate(
+        _introduction_of_mine, lambda w: {"body": "Adjunto el catálogo"}
+    ),
+    "my_companies_interests_messages_attachment_retrieve": ApiPrivate(_message_with_pdf),
+    "my_companies_quotes_list": ApiPrivate(_mine),
+    "my_companies_quotes_create": ApiPrivate(
+        _mine, lambda w: {**QUOTE_TERMS, "request": w.their_request.pk}
+    ),
+    "my_companies_quotes_retrieve": ApiPrivate(_quote_on_mine),
+    "my_companies_quotes_shortlist_create": ApiPrivate(_quote_on_mine),
+    "my_companies_quotes_accept_create": ApiPrivate(_quote_on_mine),
+    "my_companies_quotes_decline_create": ApiPrivate(_quote_on_mine, lambda w: {"reason": "Caro"}),
+    "my_companies_interests_outcome_create": ApiPrivate(
+        lambda w: _interest_in_mine(w, Interest.Status.ACCEPTED), lambda w: {"answer": "yes"}
+    ),
+    "results_retrieve": ApiPublic(),
     "my_companies_products_list": ApiPrivate(_mine),
     "my_companies_products_create": ApiPrivate(
         _mine, lambda w: {"hs_code": "7403", "direction": "export"}

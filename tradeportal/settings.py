@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "companies.context_processors.current_company",
+                "opportunities.web.context_processors.unread_messages",
             ],
         },
     },
@@ -161,6 +162,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Conversation attachments: outside MEDIA_ROOT, never served by URL (tradeportal/storage.py).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -174,6 +177,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Trade data files staff upload in the admin (CSV, imported by a worker). Workers read them
 # from MEDIA_ROOT, which must be shared storage when workers run on other machines.
 TRADE_UPLOAD_MAX_BYTES = env.int("TRADE_UPLOAD_MAX_MB", default=1024) * 1024 * 1024
+
+# After the match: attachments, per-firm limits, the pace of conversation emails, quotes.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=5) * 1024 * 1024
+MESSAGES_PER_HOUR = env.int("MESSAGES_PER_HOUR", default=30)  # per firm
+QUOTES_PER_HOUR = env.int("QUOTES_PER_HOUR", default=10)  # per firm
+THREAD_EMAIL_MINUTES = env.int("THREAD_EMAIL_MINUTES", default=15)  # one email per thread and side
+REQUEST_MAX_QUOTES = env.int("REQUEST_MAX_QUOTES", default=10)  # a request closes at this many
+# Instant match notifications are gathered per member over this window into one email.
+INSTANT_BATCH_MINUTES = env.int("INSTANT_BATCH_MINUTES", default=10)
 
 # Market demand is published from these yearly import values (US$), nationally and per state.
 DEMAND_MIN_IMPORTS_USD = env.int("DEMAND_MIN_IMPORTS_USD", default=1_000_000)
@@ -270,6 +282,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=8, minute=30, day_of_week=1),
         "args": ["weekly"],
     },
+    "instant-batches": {
+        "task": "opportunities.notifications.tasks.send_instant_batches",
+        "schedule": 60,
+    },
+    "conversation-emails": {
+        "task": "opportunities.matching.tasks.send_conversation_emails",
+        "schedule": 60,
+    },
     "close-expired-requests": {
         "task": "opportunities.listings.tasks.close_expired_requests",
         "schedule": 15 * 60,
@@ -357,6 +377,7 @@ SPECTACULAR_SETTINGS = {
         "MatchKindEnum": "opportunities.models.Match.Kind",
         "MatchStatusEnum": "opportunities.models.Match.Status",
         "OpportunityStatusEnum": "opportunities.models.Opportunity.Status",
+        "LanguagesEnum": "companies.forms.LANGUAGE_CHOICES",
     },
 }
 

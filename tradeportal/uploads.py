@@ -5,6 +5,8 @@ import codecs
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
 SNIFF_BYTES = 64 * 1024
@@ -42,3 +44,25 @@ def check_csv(upload, *, max_bytes: int) -> None:
         raise ValidationError(_("The file must be encoded in UTF-8.")) from error
     if b"," not in head.split(b"\n", 1)[0]:
         raise ValidationError(_("The first line must be the CSV header, with commas."))
+
+
+def check_pdf(upload, *, max_bytes: int) -> None:
+    """An attachment is a PDF of at most max_bytes, judged by its bytes (it must start as a PDF
+    and parse as one, with at least one page), never by its name or the browser's content type."""
+    too_big = _("The attachment must be %(size)s or smaller.") % {"size": filesizeformat(max_bytes)}
+    if upload.size > max_bytes:
+        raise ValidationError(too_big)
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    not_pdf = _("The attachment must be a PDF file (a catalogue or a price list).")
+    if head != b"%PDF-":
+        raise ValidationError(not_pdf)
+    try:
+        pages = len(PdfReader(upload).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ValidationError(not_pdf) from error
+    finally:
+        upload.seek(0)
+    if pages < 1:
+        raise ValidationError(not_pdf)

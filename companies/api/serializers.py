@@ -94,6 +94,9 @@ class MyCompanySerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False
     )
     website = OptionalURLField()
+    contact_languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False
+    )
     my_role = serializers.ChoiceField(
         choices=Membership.Role.choices, read_only=True, help_text="The user's role in it."
     )
@@ -121,6 +124,11 @@ class MyCompanySerializer(serializers.ModelSerializer):
             "languages",
             "description",
             "is_public",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "contact_phone",
+            "contact_languages",
             "status",
             "status_reason",
             "verified_at",

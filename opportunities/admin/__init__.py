@@ -1,5 +1,14 @@
 """Admin of the opportunities app, one module per area; work.py is the start page."""
 
-from . import guide, matching, opportunity, outbox, reference, trade, work
+from . import conversation, guide, matching, opportunity, outbox, reference, trade, work
 
-__all__ = ["guide", "matching", "opportunity", "outbox", "reference", "trade", "work"]
+__all__ = [
+    "conversation",
+    "guide",
+    "matching",
+    "opportunity",
+    "outbox",
+    "reference",
+    "trade",
+    "work",
+]

@@ -24,10 +24,19 @@ class MatchAdmin(admin.ModelAdmin):
 
 @admin.register(Interest)
 class InterestAdmin(admin.ModelAdmin):
-    list_display = ["company", "opportunity", "target_company", "status", "outcome", "created_at"]
-    list_filter = ["status", "outcome"]
+    list_display = [
+        "company",
+        "opportunity",
+        "target_company",
+        "status",
+        "via_staff",
+        "withdrawn_at",
+        "outcome",
+        "created_at",
+    ]
+    list_filter = ["status", "via_staff", "outcome"]
     search_fields = ["company__legal_name", "message"]
-    raw_id_fields = ["company", "opportunity", "target_company", "user"]
+    raw_id_fields = ["company", "opportunity", "target_company", "user", "withdrawn_by"]
 
 
 @admin.register(MatchingSettings)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from companies import services as account_services
 from companies.api.permissions import CompanyScopedMixin
 from companies.models import Region
-from opportunities.api import serializers
+from opportunities.api import deals, serializers
 from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
@@ -43,6 +43,7 @@ def register(router) -> None:
     router.register(
         "my/notification-preferences", NotificationPreferenceViewSet, basename="my-notification"
     )
+    deals.register(router)
 
 
 # Reference data -------------------------------------------------------------------------------

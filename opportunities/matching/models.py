@@ -1,10 +1,16 @@
-"""Matches, expressions of interest, and the matching engine's settings and runs."""
+"""Matches, expressions of interest, and the matching engine's settings and runs; what follows an
+accepted interest: outcomes, the conversation (messages, read marks, abuse reports) and quotes."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from opportunities.listings.models import Incoterm
+from tradeportal.storage import private_storage
 
 
 class MatchingSettings(models.Model):
@@ -277,8 +283,21 @@ class Interest(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
+    # The receiver has no members on the site: staff were told and pass the interest on.
+    via_staff = models.BooleanField(_("handed to staff"), default=False)
     answer_reason = models.CharField(_("reason"), max_length=300, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Either firm can withdraw from an accepted introduction: the contact cards are hidden again
+    # and the conversation is closed.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     outcome_asked_at = models.DateTimeField(_("outcome asked"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
@@ -304,3 +323,252 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} -> {self.opportunity_id or self.target_company_id}"
+
+    @property
+    def is_introduction(self) -> bool:
+        """Accepted and not withdrawn: the two firms see each other's contact card and talk."""
+        return self.status == self.Status.ACCEPTED and self.withdrawn_at is None
+
+
+class ValueBand(models.TextChoices):
+    UNDER_10K = "lt10k", _("Under US$ 10,000")
+    TO_50K = "10k-50k", _("US$ 10,000 to 50,000")
+    TO_250K = "50k-250k", _("US$ 50,000 to 250,000")
+    TO_1M = "250k-1m", _("US$ 250,000 to 1 million")
+    OVER_1M = "gt1m", _("Over US$ 1 million")
+
+
+class IntroductionOutcome(models.Model):
+    """One firm's answer, 30 or 90 days after an introduction: did it lead to business?"""
+
+    class Answer(models.TextChoices):
+        NO = "no", _("No")
+        TALKING = "talking", _("We are talking")
+        YES = "yes", _("Yes, we did business")
+
+    interest = models.ForeignKey(
+        Interest, verbose_name=_("introduction"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    company = models.ForeignKey(
+        "companies.Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    after_days = models.PositiveSmallIntegerField(_("asked after (days)"))
+    asked_at = models.DateTimeField(_("asked"))
+    answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices, blank=True)
+    value_band = models.CharField(_("value"), max_length=8, choices=ValueBand.choices, blank=True)
+    product = models.ForeignKey(
+        "opportunities.HSCode",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "pk"]
+        verbose_name = _("introduction outcome")
+        verbose_name_plural = _("introduction outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interest", "company", "after_days"], name="outcome_once_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interest_id} · {self.company_id} · {self.after_days}d: {self.answer or '-'}"
+
+
+# The conversation of an introduction -----------------------------------------------------
+
+
+def attachment_path(message: "Message", filename: str) -> str:
+    """A random name: the uploaded name is kept apart (attachment_name), never on disk."""
+    return f"attachments/{message.thread_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Thread(models.Model):
+    """One per accepted introduction."""
+
+    interest = models.OneToOneField(
+        "opportunities.Interest",
+        verbose_name=_("introduction"),
+        on_delete=models.CASCADE,
+        related_name="thread",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.interest})"
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("from"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=4000, blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_path, storage=private_storage, blank=True
+    )
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    attachment_size = models.PositiveIntegerField(_("attachment size"), null=True, blank=True)
+    # When the other side's members were emailed about it (at most once per thread per window).
+    notified_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["thread", "created_at"]),
+            models.Index(
+                fields=["created_at"],
+                name="message_not_emailed",
+                condition=models.Q(notified_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} @ {self.thread_id}"
+
+
+class ThreadRead(models.Model):
+    """Up to when a member has read a thread (unread counts in the navigation)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="thread_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.thread_id}"
+
+
+class AbuseReport(models.Model):
+    """A firm reports a conversation: queued for staff, who then (and only then) see the thread."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="reports"
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("reported by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    staff_note = models.TextField(_("staff note"), blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        verbose_name = _("abuse report")
+        verbose_name_plural = _("abuse reports")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.thread}"
+
+
+# Quotes on buyer requests ------------------------------------------------------------------
+
+
+class Currency(models.TextChoices):
+    USD = "USD", _("US dollars (USD)")
+    MXN = "MXN", _("Mexican pesos (MXN)")
+    PEN = "PEN", _("Peruvian soles (PEN)")
+
+
+class Quote(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    request = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name=_("buyer request"),
+        on_delete=models.CASCADE,
+        related_name="quotes",
+    )
+    supplier = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="quotes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    incoterm = models.CharField(_("Incoterm 2020"), max_length=3, choices=Incoterm.choices)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"))
+    valid_until = models.DateField(_("valid until"))
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=11, choices=Status.choices, default=Status.SUBMITTED
+    )
+    decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The introduction an accepted quote opened.
+    interest = models.ForeignKey(
+        "opportunities.Interest",
+        verbose_name=_("introduction"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="quote_once_per_supplier"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gt=0), name="quote_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="quote_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} → {self.request_id}: {self.unit_price} {self.currency}"
+
+    @property
+    def total(self):
+        return self.unit_price * self.quantity

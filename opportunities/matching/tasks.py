@@ -6,7 +6,7 @@ from django.db import transaction
 from companies.models import Company
 from opportunities.listings import demand
 from opportunities.listings.models import Opportunity
-from opportunities.matching import engine, interests, runs
+from opportunities.matching import conversations, engine, interests, runs
 from opportunities.trade import tasks as trade_tasks
 from opportunities.trade import uploads
 from opportunities.trade.models import TradeUpload
@@ -77,6 +77,13 @@ def redispatch_lost_chunks() -> int:
 def follow_up_interests() -> dict[str, int]:
     """Send the 7-day reminders and the 30-day outcome questions (Celery beat, daily)."""
     return {"reminders": interests.send_reminders(), "outcomes": interests.ask_outcomes()}
+
+
+@shared_task(**RETRY)
+def send_conversation_emails() -> int:
+    """Email the conversation messages that waited for their thread's window (beat, every
+    minute)."""
+    return conversations.send_due_emails()
 
 
 @shared_task(acks_late=True)

@@ -74,8 +74,13 @@ def match_items(matches: list[Match], language: str, names: dict | None = None) 
                     "kind": str(match.get_kind_display()),
                     "reasons": match_reasons.render(match.reasons or [], language, names),
                     "url": match_link(match, language),
-                    # the figures in the reasons are synthetic: the email must say so
-                    "demo": bool(match.opportunity_id and match.opportunity.is_demo),
+                    "demo": _is_demo(match),
                 }
             )
     return items
+
+
+def _is_demo(match: Match) -> bool:
+    """Whether the match rests on synthetic demo data (a demo opportunity or firm)."""
+    other = match.opportunity if match.opportunity_id else match.counterpart
+    return bool(getattr(other, "is_demo", False))

@@ -1,44 +1,97 @@
-"""Instant match emails, queued in the transaction that writes the matches.
+"""Instant match notifications, batched: never ten emails in one second.
 
 The matching engine calls `queue_match_emails(company_ids=...)` inside the same transaction as its
-writes: the outbox rows commit (or roll back) with the matches. One email per new match and member,
-keyed by match and user, so the same match never goes twice to the same person."""
+writes: each instant member with new matches gets a batch row due INSTANT_BATCH_MINUTES later (the
+row commits or rolls back with the matches). `send_instant_batches` (Celery beat, every minute)
+sends each due batch as one email listing the member's new matches, best first, and records every
+match it names (InstantNotice), so the same match never goes twice to the same person."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Membership, NotificationFrequency
 from opportunities.notifications import content, selectors
+from opportunities.notifications.models import InstantBatch, InstantNotice
 from tradeportal.models import OutboxEmail
 from tradeportal.outbox import enqueue_many
 
-MAX_PER_MEMBER = 10
+MAX_PER_EMAIL = 10
 
 
 def queue_match_emails(*, company_ids) -> int:
-    """Queue instant emails for the new matches of these companies. Returns how many."""
-    now = timezone.now()
-    memberships = selectors.notifiable_memberships(NotificationFrequency.INSTANT).filter(
-        company_id__in=list(company_ids)
+    """Open a batch for each instant member of these companies with new matches. Returns how
+    many batches were opened (a member's open batch just waits for its window)."""
+    due = timezone.now() + timedelta(minutes=settings.INSTANT_BATCH_MINUTES)
+    memberships = list(
+        selectors.notifiable_memberships(NotificationFrequency.INSTANT).filter(
+            company_id__in=list(company_ids)
+        )
     )
-    rows, told = [], []
-    for membership in memberships:
-        user = membership.user
-        language = user.language or "es"
-        matches = list(selectors.new_matches_for(membership)[:MAX_PER_MEMBER])
-        if not matches:
-            continue
-        links = content.unsubscribe_links(membership.id, language)
-        for item in content.match_items(matches, language):
-            rows.append(
-                OutboxEmail(
-                    key=f"match:{item['id']}:user:{user.id}",
-                    user=user,
-                    to_email=user.email,
-                    template="match-instant",
-                    language=language,
-                    context={"company": str(membership.company), "match": item, **links},
-                )
+    waiting = selectors.new_matches_for_many(memberships)
+    batches = [
+        InstantBatch(membership=m, due_at=due) for m in memberships if _untold(m, waiting[m.id])
+    ]
+    created = InstantBatch.objects.bulk_create(batches, ignore_conflicts=True)
+    return len(created)
+
+
+def send_instant_batches(now=None) -> int:
+    """Queue one email per due batch with the member's new matches, best first. Returns emails."""
+    now = now or timezone.now()
+    sent = 0
+    for batch_id in InstantBatch.objects.filter(due_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = (
+                InstantBatch.objects.select_for_update(skip_locked=True)
+                .select_related("membership__user", "membership__company")
+                .filter(pk=batch_id)
+                .first()
             )
-        told.append(membership.id)
-    Membership.objects.filter(id__in=told).update(last_digest_at=now)
-    return enqueue_many(rows)
+            if batch is not None:
+                sent += _send(batch, now)
+    return sent
+
+
+def _send(batch: InstantBatch, now) -> int:
+    membership = batch.membership
+    batch.delete()
+    if membership.notify_frequency != NotificationFrequency.INSTANT:
+        return 0
+    matches = _untold(membership, list(selectors.new_matches_for(membership)[:50]))
+    matches = matches[:MAX_PER_EMAIL]
+    Membership.objects.filter(pk=membership.pk).update(last_digest_at=now)
+    if not matches:
+        return 0
+    user, language = membership.user, membership.user.language or "es"
+    items = content.match_items(matches, language)
+    email = OutboxEmail(
+        key=f"instant:{membership.pk}:{int(batch.due_at.timestamp())}:{matches[0].id}",
+        user=user,
+        to_email=user.email,
+        template="match-instant",
+        language=language,
+        context={
+            "company": str(membership.company),
+            "matches": items,
+            "match": items[0],
+            "total": len(items),
+            **content.unsubscribe_links(membership.id, language),
+        },
+    )
+    InstantNotice.objects.bulk_create(
+        [InstantNotice(user=user, match_id=m.id) for m in matches], ignore_conflicts=True
+    )
+    return enqueue_many([email])
+
+
+def _untold(membership: Membership, matches: list) -> list:
+    """The matches not named yet in an instant email to this member."""
+    told = set(
+        InstantNotice.objects.filter(
+            user_id=membership.user_id, match_id__in=[m.id for m in matches]
+        ).values_list("match_id", flat=True)
+    )
+    return [m for m in matches if m.id not in told]

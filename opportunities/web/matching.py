@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies import selectors as company_selectors
 from companies import services as account_services
+from opportunities.matching import conversations, reasons, summaries
 from opportunities.matching import interests as interest_service
-from opportunities.matching import reasons
 from opportunities.matching.selectors import MatchFilter, company_matches
 from opportunities.models import Interest, Match, Opportunity, Sector
 from opportunities.trade.productspace.selectors import next_products
@@ -59,17 +61,36 @@ def match_action(request, pk: int, action: str):
     company = _current_company(request)
     match = get_object_or_404(Match.objects.filter(company=company), pk=pk)
     if action == "interested":
-        interest_service.express_interest(
+        interest = interest_service.express_interest(
             company=company,
             user=request.user,
             opportunity=match.opportunity,
             target_company=match.counterpart,
+            message=request.POST.get("message", ""),
         )
-        messages.success(request, _("We told them you are interested."))
+        _say_who_was_told(request, interest)
     elif action in ("dismiss", "restore"):
         status = Match.Status.DISMISSED if action == "dismiss" else Match.Status.SEEN
         interest_service.set_match_status(match=match, status=status)
-    return redirect(request.POST.get("next") or "opportunities:dashboard")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("opportunities:dashboard")
+    return redirect(f"{back.split('#')[0]}#match-{match.pk}")
+
+
+def _say_who_was_told(request, interest: Interest) -> None:
+    if interest.via_staff:
+        messages.info(
+            request,
+            _(
+                "This company has no members on TradePortal yet: we passed your interest to our "
+                "staff, who will contact it."
+            ),
+        )
+    elif interest_service.receiver_of(interest) is not None:
+        messages.success(request, _("We told them you are interested."))
+    else:
+        messages.success(request, _("Your interest was recorded."))
 
 
 @login_required
@@ -79,7 +100,7 @@ def opportunity_interest(request, pk: int):
     company = _current_company(request)
     opportunity = get_object_or_404(Opportunity.objects.open(), pk=pk)
     try:
-        interest_service.express_interest(
+        interest = interest_service.express_interest(
             company=company,
             user=request.user,
             opportunity=opportunity,
@@ -88,7 +109,7 @@ def opportunity_interest(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Your interest was recorded."))
+        _say_who_was_told(request, interest)
     return redirect(opportunity.get_absolute_url())
 
 
@@ -98,10 +119,18 @@ def interests(request):
     company = _current_company(request)
     related = ("company", "opportunity__company", "opportunity__hs_code", "target_company")
     received = Interest.objects.filter(Q(target_company=company) | Q(opportunity__company=company))
+    received = list(received.select_related(*related, "company__region"))
+    details = summaries.summaries_for(received)
+    for interest in received:
+        interest.summary = details[interest.pk]
+    sent = list(company.interests.select_related(*related))
+    unread = conversations.unread_by_interest(request.user, [i.pk for i in sent + received])
+    for interest in sent + received:
+        interest.unread = unread.get(interest.pk, 0)
     context = {
         "company": company,
-        "sent": company.interests.select_related(*related),
-        "received": received.select_related(*related),
+        "sent": sent,
+        "received": received,
         "outcomes": Interest.Outcome.choices,
     }
     return render(request, "opportunities/matching/interests.html", context)
@@ -134,4 +163,8 @@ def interest_action(request, pk: int, action: str):
             )
     except PermissionDenied as error:
         messages.error(request, str(error))
-    return redirect("opportunities:interests")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if interest.is_introduction and action == "accept":
+        return redirect("opportunities:introduction", pk=interest.pk)
+    return redirect(reverse("opportunities:interests") + f"#interest-{interest.pk}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opportunities.web import guide, matching, views
+from opportunities.web import guide, introductions, matching, outcomes, quotes, views
 
 app_name = "opportunities"
 
@@ -12,6 +12,26 @@ urlpatterns = [
     path("dashboard/matches/<int:pk>/<slug:action>/", matching.match_action, name="match_action"),
     path("interests/", matching.interests, name="interests"),
     path("interests/<int:pk>/<slug:action>/", matching.interest_action, name="interest_action"),
+    path("introductions/<int:pk>/", introductions.introduction, name="introduction"),
+    path(
+        "introductions/<int:pk>/withdraw/",
+        introductions.withdraw,
+        name="introduction_withdraw",
+    ),
+    path(
+        "introductions/<int:pk>/messages/", introductions.post_message, name="introduction_message"
+    ),
+    path(
+        "introductions/<int:pk>/messages/<int:message_id>/attachment/",
+        introductions.attachment,
+        name="introduction_attachment",
+    ),
+    path("introductions/<int:pk>/report/", introductions.report, name="introduction_report"),
+    path("requests/<int:pk>/quote/", quotes.quote_form, name="quote_form"),
+    path("requests/<int:pk>/quotes/", quotes.request_quotes, name="request_quotes"),
+    path("quotes/", quotes.my_quotes, name="my_quotes"),
+    path("quotes/<int:pk>/<slug:action>/", quotes.quote_action, name="quote_action"),
+    path("outcomes/<str:token>/", outcomes.outcome, name="outcome"),
     path("requests/", views.my_requests, name="my_requests"),
     path("requests/new/", views.request_form, name="request_new"),
     path("requests/<int:pk>/edit/", views.request_form, name="request_edit"),

@@ -16,6 +16,7 @@ from companies.models import Company
 from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
+from opportunities.matching import outcomes
 from opportunities.matching import services as matching_services
 from opportunities.models import Opportunity, Sector
 from opportunities.trade import chapters, charts, provenance
@@ -32,6 +33,7 @@ def home(request):
     context = {
         "figures": headline_figures(),
         "sectors": Sector.objects.active(),
+        "results": outcomes.results(),
     }
     return render(request, "home.html", context)
 
@@ -150,6 +152,7 @@ def sector_detail(request, slug: str):
     )
     context = {
         "sector": sector,
+        "results": outcomes.results(sector),
         "markets": markets,
         "firms_mx": firms.get("MX", 0),
         "firms_pe": firms.get("PE", 0),

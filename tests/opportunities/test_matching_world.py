@@ -155,14 +155,22 @@ def test_only_the_best_matches_above_the_floor_are_kept(world, settings):
     assert Match.objects.filter(company=world["grapes_pe"], is_stale=False).count() == 1
 
 
-def test_the_engine_write_queues_one_instant_email_per_new_match_and_none_on_a_rematch(world):
+def test_the_engine_write_batches_one_instant_email_and_none_on_a_rematch(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opportunities.notifications.instant import send_instant_batches
     from tests.opportunities.test_outbox_support import member
     from tradeportal.models import OutboxEmail
 
     membership = member("instant", company=world["monitors_mx"], min_score=50)
     engine.match_companies([world["monitors_mx"].pk])
+    assert not OutboxEmail.objects.filter(template="match-instant").exists()  # the window waits
+    assert send_instant_batches(now=timezone.now() + timedelta(minutes=11)) == 1
     [email] = OutboxEmail.objects.filter(template="match-instant")
     assert email.to_email == membership.user.email
     assert email.context["match"]["reasons"][0].startswith("Perú importó US$ 1\xa0400 M")
     engine.match_companies([world["monitors_mx"].pk])
+    assert send_instant_batches(now=timezone.now() + timedelta(minutes=30)) == 0
     assert OutboxEmail.objects.filter(template="match-instant").count() == 1
