@@ -32,6 +32,7 @@ def test_the_verification_email_says_tradeportal_in_its_branded_layout(client):
             "email": "nueva@uvas.pe",
             "password1": "Clave-Segura-2026",
             "password2": "Clave-Segura-2026",
+            "privacy": "on",
         },
     )
     assert EmailAddress.objects.filter(email="nueva@uvas.pe").exists()

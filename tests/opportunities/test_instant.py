@@ -121,4 +121,4 @@ def test_matches_on_synthetic_demo_data_carry_the_demo_label_in_emails_and_diges
     send_queued()
     assert len(mail.outbox) == 2
     for message in mail.outbox:
-        assert "[Datos de demostración (sintéticos)]" in message.body
+        assert "[Datos de demostración (sintéticos)" in message.body
