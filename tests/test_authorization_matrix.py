@@ -13,6 +13,7 @@ member of another company and as the owner, and checks what each kind of access 
 - admin: staff only; anonymous visitors and members who are not staff are sent to the admin login.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,6 +61,8 @@ from tests.factories import (
 )
 from tradeportal.models import OutboxEmail
 
+FIRST_NOTICE = importlib.import_module("companies.migrations.0007_privacy_notice_first_version")
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +86,8 @@ class World:
 def world() -> World:
     lima = RegionFactory(code="PE-LIM", country="PE", name="Lima", national_code="150000")
     cdmx = RegionFactory(code="MX-CMX", country="MX", name="Ciudad de México", national_code="09")
+    # A browser test's flushed database has lost the notice the migration wrote: write it again.
+    FIRST_NOTICE.first_version(django_apps, None)
     owner, other = UserFactory(email="duena@uvas.pe"), UserFactory(email="otro@monitores.mx")
     staff = UserFactory(email="staff@tradeportal.test", is_staff=True, is_superuser=True)
     for user in (owner, other, staff):

@@ -102,7 +102,7 @@ def fits_the_phone(page) -> bool:
     wide = page.evaluate(
         """() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > 376)
-            .filter(e => !e.closest('.table-scroll, .main-nav'))
+            .filter(e => !e.closest('.table-scroll, .main-nav, .site-menu'))
             .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"""
     )
     assert not wide, wide
