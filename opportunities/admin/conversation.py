@@ -54,7 +54,7 @@ class AbuseReportAdmin(admin.ModelAdmin):
         )
         return format_html_join(
             "",
-            '<p><strong>{}</strong> · {}<br><span style="white-space:pre-line">{}</span>{}</p>',
+            '<p><strong>{}</strong> · {}<br><span class="pre-line">{}</span>{}</p>',
             rows,
         )
 

@@ -75,12 +75,29 @@ class SectorAdmin(ChangesPublicPages, admin.ModelAdmin):
             transaction.on_commit(lambda: tasks.rematch_affected.delay(changed))
 
 
+class TradeNameSourceFilter(admin.SimpleListFilter):
+    """The sources of the names, with a label for the names that give none."""
+
+    title = _("source")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        sources = TradeName.objects.order_by("source").values_list("source", flat=True).distinct()
+        return [(source or "-", source or _("(none)")) for source in sources]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(source="" if value == "-" else value)
+
+
 @admin.register(TradeName)
 class TradeNameAdmin(admin.ModelAdmin):
     """The vocabulary product search ranks by; every change is searchable at once."""
 
     list_display = ["name", "language", "code_list", "source", "is_active", "updated_at"]
-    list_filter = ["language", "is_active", "source"]
+    list_filter = ["language", "is_active", TradeNameSourceFilter]
     search_fields = ["name", "codes__code"]
     autocomplete_fields = ["codes"]
 
