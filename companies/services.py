@@ -26,18 +26,26 @@ from tradeportal.outbox import enqueue_email
 
 
 def email_members(
-    *, company: Company, template: str, key: str, link: Callable[[], str], context: dict
+    *,
+    company: Company,
+    template: str,
+    key: str,
+    link: Callable[[], str],
+    context: dict,
+    localized: Callable[[], dict] | None = None,
 ) -> int:
     """Email every member of the company in their own language; returns how many were queued.
 
     `link()` is called in the member's language (the URL's language prefix follows it) and its
-    path becomes the absolute `link` of the context; `key` holds "{user}", replaced by the
-    member's id, so each member gets the email once."""
+    path becomes the absolute `link` of the context; `localized()`, when given, is called in the
+    member's language too and adds to the context (formatted numbers, translated words); `key`
+    holds "{user}", replaced by the member's id, so each member gets the email once."""
     queued = 0
     for membership in company.memberships.select_related("user"):
         user = membership.user
         with translation.override(user.language):
             url = site_url(link())
+            extra = localized() if localized else {}
         queued += (
             enqueue_email(
                 key=key.format(user=user.pk),
@@ -45,7 +53,7 @@ def email_members(
                 user=user,
                 template=template,
                 language=user.language,
-                context={**context, "link": url},
+                context={**context, "link": url, **extra},  # localized may name its own link
             )
             is not None
         )

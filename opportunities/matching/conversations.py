@@ -13,14 +13,14 @@ from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies import services as company_services
 from companies.models import Company
 from opportunities.matching import introductions
 from opportunities.matching.models import AbuseReport, Interest, Message, Thread, ThreadRead
 from tradeportal import ratelimit
-from tradeportal.outbox import enqueue_email
 from tradeportal.uploads import check_pdf
 
 MAX_BODY = 4000
@@ -95,25 +95,13 @@ def _email_if_due(thread: Thread, author: Company, *, now) -> bool:
         {"body": m.body, "attachment": m.attachment_name, "at": m.created_at.isoformat()}
         for m in waiting
     ]
-    for membership in other.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = settings.SITE_URL.rstrip("/") + reverse(
-                "opportunities:introduction", args=[interest.pk]
-            )
-        enqueue_email(
-            key=f"thread:{thread.pk}:message:{waiting[0].pk}:user:{user.pk}",
-            to_email=user.email,
-            user=user,
-            template="thread-message",
-            language=user.language,
-            context={
-                "from": author.display_name,
-                "company": other.display_name,
-                "messages": quoted,
-                "link": f"{link}#reply",
-            },
-        )
+    company_services.email_members(
+        company=other,
+        template="thread-message",
+        key=f"thread:{thread.pk}:message:{waiting[0].pk}:user:{{user}}",
+        link=lambda: reverse("opportunities:introduction", args=[interest.pk]) + "#reply",
+        context={"from": author.display_name, "company": other.display_name, "messages": quoted},
+    )
     Message.objects.filter(pk__in=[m.pk for m in waiting]).update(notified_at=now)
     return True
 

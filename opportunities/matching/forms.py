@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opportunities.matching import quotes
 from opportunities.matching.conversations import MAX_BODY
 from opportunities.matching.models import IntroductionOutcome, Quote, ValueBand
 from opportunities.reference.models import HSCode
@@ -34,16 +35,7 @@ class ReportForm(forms.Form):
 class QuoteForm(forms.ModelForm):
     class Meta:
         model = Quote
-        fields = [
-            "unit_price",
-            "currency",
-            "quantity",
-            "unit",
-            "incoterm",
-            "lead_time_days",
-            "valid_until",
-            "message",
-        ]
+        fields = list(quotes.FIELDS)
         widgets = {
             "valid_until": forms.DateInput(attrs={"type": "date"}),
             "message": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from companies import services as company_services
 from companies.models import User
 from opportunities.matching import introductions, outcomes, summaries
 from opportunities.matching.models import Interest, Match
@@ -229,24 +230,14 @@ def _email_members(company, template: str, interest: Interest, extra) -> None:
     """Email each member; `extra` is a dict, or a function called in the member's language."""
     if company is None:
         return
-    for membership in company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            link = _absolute(reverse("opportunities:interests")) + f"#interest-{interest.pk}"
-            values = extra() if callable(extra) else extra
-        enqueue_email(
-            key=f"{template}:{interest.pk}:{user.pk}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={
-                "company": company.display_name,
-                "link": link,
-                "subject": _subject(interest),
-                **values,
-            },
-        )
+    company_services.email_members(
+        company=company,
+        template=template,
+        key=f"{template}:{interest.pk}:{{user}}",
+        link=lambda: reverse("opportunities:interests") + f"#interest-{interest.pk}",
+        context={"company": company.display_name, "subject": _subject(interest)},
+        localized=extra if callable(extra) else lambda: extra,
+    )
 
 
 def set_match_status(*, match: Match, status: str) -> None:

@@ -6,19 +6,19 @@ staff report."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies import services as company_services
 from companies.models import Company
 from opportunities.matching import introductions
 from opportunities.matching.models import Interest, IntroductionOutcome, ValueBand
-from tradeportal.outbox import enqueue_email
+from tradeportal.emails import site_url
 
 ROUNDS = (30, 90)
 SALT = "tradeportal.outcomes"
@@ -72,25 +72,24 @@ def _ask(interest: Interest, company: Company, days: int, now) -> None:
     )
     token = token_for(outcome)
     other = introductions.counterpart_of(interest, company)
-    for membership in company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            base = settings.SITE_URL.rstrip("/") + reverse("opportunities:outcome", args=[token])
-        enqueue_email(
-            key=f"outcome:{outcome.pk}:{user.pk}",
-            to_email=user.email,
-            user=user,
-            template="interest-outcome",
-            language=user.language,
-            context={
-                "company": company.display_name,
-                "other": other.display_name if other else "",
-                "days": days,
-                "subject": interest.opportunity.title if interest.opportunity_id else "",
-                "links": {answer: f"{base}?answer={answer}" for answer in Answer.values},
-                "link": base,
-            },
-        )
+
+    def answer_links() -> dict:
+        base = site_url(reverse("opportunities:outcome", args=[token]))
+        return {"links": {answer: f"{base}?answer={answer}" for answer in Answer.values}}
+
+    company_services.email_members(
+        company=company,
+        template="interest-outcome",
+        key=f"outcome:{outcome.pk}:{{user}}",
+        link=lambda: reverse("opportunities:outcome", args=[token]),
+        context={
+            "company": company.display_name,
+            "other": other.display_name if other else "",
+            "days": days,
+            "subject": interest.opportunity.title if interest.opportunity_id else "",
+        },
+        localized=answer_links,
+    )
 
 
 @transaction.atomic

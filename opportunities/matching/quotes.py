@@ -8,17 +8,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from companies import services as company_services
 from companies.models import Company
 from opportunities.listings import services as opportunity_services
 from opportunities.listings.models import Opportunity
 from opportunities.matching import interests, introductions
 from opportunities.matching.models import Currency, Quote
 from tradeportal import ratelimit
-from tradeportal.outbox import enqueue_email
 
 FIELDS = (
     "unit_price",
@@ -142,34 +142,34 @@ def _check_buyer(quote: Quote, company: Company, *, open_only: bool) -> None:
 
 def _tell(company: Company, template: str, quote: Quote, extra) -> None:
     """Email the company's members about a quote, in each one's language."""
-    for membership in company.memberships.select_related("user"):
-        user = membership.user
-        with translation.override(user.language):
-            values = extra() if callable(extra) else extra
-            price = number_format(quote.unit_price, 2, use_l10n=True)
-            quantity = number_format(Decimal(quote.quantity).normalize(), use_l10n=True)
-            link = settings.SITE_URL.rstrip("/") + (
-                reverse("opportunities:request_quotes", args=[quote.request_id])
-                if company.pk == quote.request.company_id
-                else reverse("opportunities:my_quotes")
-            )
-        enqueue_email(
-            key=f"{template}:{quote.pk}:{user.pk}",
-            to_email=user.email,
-            user=user,
-            template=template,
-            language=user.language,
-            context={
-                "company": company.display_name,
-                "request": quote.request.title or str(quote.request),
-                "buyer": quote.request.company.display_name,
-                "price": f"{price} {quote.currency}",
-                "quantity": f"{quantity} {quote.unit}".strip(),
-                "incoterm": quote.incoterm,
-                "lead_time": quote.lead_time_days,
-                "valid_until": quote.valid_until.isoformat(),
-                "message": quote.message,
-                "link": link,
-                **values,
-            },
-        )
+
+    def localized() -> dict:
+        price = number_format(quote.unit_price, 2, use_l10n=True)
+        quantity = number_format(Decimal(quote.quantity).normalize(), use_l10n=True)
+        values = extra() if callable(extra) else extra
+        return {
+            "price": f"{price} {quote.currency}",
+            "quantity": f"{quantity} {quote.unit}".strip(),
+            **values,
+        }
+
+    company_services.email_members(
+        company=company,
+        template=template,
+        key=f"{template}:{quote.pk}:{{user}}",
+        link=lambda: (
+            reverse("opportunities:request_quotes", args=[quote.request_id])
+            if company.pk == quote.request.company_id
+            else reverse("opportunities:my_quotes")
+        ),
+        context={
+            "company": company.display_name,
+            "request": quote.request.title or str(quote.request),
+            "buyer": quote.request.company.display_name,
+            "incoterm": quote.incoterm,
+            "lead_time": quote.lead_time_days,
+            "valid_until": quote.valid_until.isoformat(),
+            "message": quote.message,
+        },
+        localized=localized,
+    )

@@ -118,18 +118,6 @@ def close_request(*, opportunity: Opportunity, reason: str = "closed") -> None:
     withdraw_matches([opportunity.pk])
 
 
-def close_expired_requests() -> int:
-    """Close every buyer request past its deadline and withdraw its matches (beat)."""
-    expired = Opportunity.objects.filter(
-        kind=Opportunity.Kind.REQUEST, status="published", deadline__lt=timezone.now()
-    )
-    count = 0
-    for opportunity in expired.select_related("company"):
-        close_request(opportunity=opportunity, reason="deadline")
-        count += 1
-    return count
-
-
 @transaction.atomic
 def close_opportunities(*, opportunities, unpublish: bool = False) -> int:
     """Close or unpublish opportunities (staff); they leave every match list at once."""
