@@ -17,7 +17,8 @@ from django.utils import timezone
 from stdnum.mx import rfc
 from stdnum.pe import ruc
 
-from companies.models import Company, CompanyProduct, Membership, Region, User
+from companies import services as company_services
+from companies.models import Company, CompanyProduct, Membership, PrivacyNotice, Region, User
 from opportunities.listings.models import Opportunity
 from opportunities.reference.models import HSCode, Sector
 from tradeportal import pagecache
@@ -172,12 +173,15 @@ def _members(companies) -> list[tuple[str, str]]:
     from allauth.account.models import EmailAddress
 
     credentials = []
+    notice = PrivacyNotice.objects.current()  # demo members accepted it, as at a sign-up
     for index, company in enumerate(companies, start=1):
         email = f"demo{index}.{company.country.lower()}@{DEMO_DOMAIN}"
         user = User.objects.create_user(
             email=email, password=DEMO_PASSWORD, language="es" if index % 3 else "en"
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if notice is not None:
+            company_services.record_privacy_consent(user=user, notice=notice, at_signup=True)
         Membership.objects.create(
             user=user, company=company, role="owner", notify_frequency="weekly"
         )
