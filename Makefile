@@ -132,7 +132,7 @@ restore: install
 FUZZ_EXAMPLES ?= 20000
 fuzz: install services
 	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest --create-db -s -q \
-		--timeout 0 tests/opportunities/test_import_fuzz.py
+		--timeout 0 tests/trade/test_import_fuzz.py
 
 ## bench-import: 2,000,000 BACI rows into PostgreSQL, against a bare psql \copy
 bench-import: install services

@@ -1,6 +1,6 @@
 """Every page of the URLconf in a real browser, as a phone and a desktop, in Spanish and English.
 
-Like the authorisation matrix (tests/test_authorization_matrix.py, whose world it reuses), the
+Like the authorisation matrix (tests/web/test_authorization_matrix.py, whose world it reuses), the
 URLconf is walked, not listed by hand: a route with no entry in PAGES or SKIPPED (admin pages of
 a model are derived from the admin's registry) fails `test_every_route_is_visited_or_skipped`,
 so a new page cannot ship without being looked at. Each page is opened as the kinds of visitor
@@ -32,7 +32,7 @@ from django.test import Client
 
 from companies.context_processors import SESSION_KEY
 from opportunities.notifications.content import unsubscribe_token
-from tests.test_authorization_matrix import World, routes_with_parameters, world  # noqa: F401
+from tests.web.test_authorization_matrix import World, routes_with_parameters, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

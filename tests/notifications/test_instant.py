@@ -11,7 +11,7 @@ from django.utils import timezone
 from opportunities.models import InstantBatch
 from opportunities.notifications.digests import queue_digests
 from opportunities.notifications.instant import queue_match_emails, send_instant_batches
-from tests.opportunities.test_outbox_support import match, member
+from tests.notifications.test_outbox_support import match, member
 from tradeportal.models import OutboxEmail
 from tradeportal.outbox import send_queued
 
