@@ -155,6 +155,16 @@ def test_a_published_version_cannot_be_edited_in_the_admin_only_saved_as_new(cli
     assert "Texto nuevo." in client.get("/privacy/").content.decode()
 
 
+def test_the_admin_shows_the_responsible_party_from_settings_not_an_editable_copy(
+    client, settings
+):
+    settings.PRIVACY_RESPONSIBLE_NAME = "Exportadora Andina S.A.C."
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get("/admin/companies/privacynotice/add/").content.decode()
+    assert "Exportadora Andina S.A.C." in page
+    assert 'name="responsible"' not in page and 'name="contact_email"' not in page
+
+
 def test_unverified_accounts_are_deleted_after_30_days_by_the_beat_task(settings):
     now = timezone.now()
     old = UserFactory(email="vieja@uvas.pe")
