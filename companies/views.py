@@ -246,7 +246,12 @@ def directory(request):
     return render(
         request,
         "companies/directory.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "chips": filterset.active(request.GET),
+        },
     )
 
 
