@@ -155,9 +155,7 @@ def test_a_published_version_cannot_be_edited_in_the_admin_only_saved_as_new(cli
     assert "Texto nuevo." in client.get("/privacy/").content.decode()
 
 
-def test_the_admin_shows_the_responsible_party_from_settings_not_an_editable_copy(
-    client, settings
-):
+def test_the_admin_shows_the_responsible_party_from_settings_not_an_editable_copy(client, settings):
     settings.PRIVACY_RESPONSIBLE_NAME = "Exportadora Andina S.A.C."
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     page = client.get("/admin/companies/privacynotice/add/").content.decode()
