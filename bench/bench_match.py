@@ -38,7 +38,14 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, REFERENCE, ROOT, bench_database_url, prepare_database
+from bench.common import (
+    OUT,
+    REFERENCE,
+    ROOT,
+    bench_database_url,
+    prepare_database,
+    psql_args,
+)
 
 COMPANIES = int(os.environ.get("BENCH_COMPANIES", "100000"))
 OPPORTUNITIES = int(os.environ.get("BENCH_OPPORTUNITIES", "20000"))
@@ -70,8 +77,30 @@ def flush_broker(url: str) -> int:
     return keys
 
 
-def setup() -> dict:
-    url = bench_database_url(DATABASE)
+# the data set's scale and generator version: a database built with the same is reused
+BUILT = (
+    f"companies={COMPANIES} opportunities={OPPORTUNITIES} requests={REQUEST_SHARE} "
+    f"dismissed={DISMISSED_SHARE} generator=2"
+)
+
+
+def built_database() -> str | None:
+    """The URL of this scale's database when an earlier run built it completely, else None."""
+    name = f"{DATABASE}_{COMPANIES}x{OPPORTUNITIES}{os.environ.get('BENCH_DB_SUFFIX', '')}"
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tradeportal")
+    url = urlparse(base)._replace(path=f"/{name}").geturl()
+    found = subprocess.run(
+        [*psql_args(url), "-tAc", "SELECT note FROM bench_match_built"],
+        capture_output=True,
+        text=True,
+    )
+    return url if found.returncode == 0 and found.stdout.strip() == BUILT else None
+
+
+def setup() -> tuple[dict, bool]:
+    """The environment of the benchmark's database, and whether it was reused as built."""
+    reused = os.environ.get("BENCH_REBUILD", "") != "1" and built_database()
+    url = reused or bench_database_url(f"{DATABASE}_{COMPANIES}x{OPPORTUNITIES}")
     broker = broker_url()
     left = flush_broker(broker)
     if left:
@@ -85,7 +114,33 @@ def setup() -> dict:
         "CELERY_RESULT_BACKEND": broker,
         "CACHE_URL": broker,
     }
-    return prepare_database(env, REFERENCE)
+    return prepare_database(env, REFERENCE, fresh=not reused), bool(reused)
+
+
+def mark_built() -> None:
+    """Record that the data set is complete (a run interrupted while generating rebuilds it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_match_built (note text)")
+        cursor.execute("INSERT INTO bench_match_built VALUES (%s)", [BUILT])
+
+
+def reset_matches() -> None:
+    """Back to the data set as generated: only the dismissals, no runs, batches or emails."""
+    from django.db import connection
+
+    from opportunities.models import Match, MatchingChunk, MatchingRun
+    from opportunities.notifications.models import InstantBatch
+    from tradeportal.models import OutboxEmail
+
+    Match.objects.exclude(status="dismissed").delete()
+    MatchingChunk.objects.all().delete()
+    MatchingRun.objects.all().delete()
+    with connection.cursor() as cursor:
+        tables = (InstantBatch._meta.db_table, OutboxEmail._meta.db_table)
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def generate() -> None:
@@ -354,12 +409,19 @@ def finished(run_id: int) -> bool:
 
 
 def main() -> None:
-    env = setup()
+    env, reused = setup()
     print(
         f"bench-match: {COMPANIES:,} companies x {OPPORTUNITIES:,} opportunities (PostgreSQL), "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    generate()
+    if reused:
+        reset_matches()
+        print(f"  reusing the data set built by an earlier run ({BUILT}; BENCH_REBUILD=1 rebuilds)")
+    else:
+        generate()
+        mark_built()
+    if os.environ.get("BENCH_BUILD_ONLY") == "1":
+        return
     from companies.models import Company
     from opportunities.matching.engine import CHUNK
     from opportunities.models import Match, MatchingRun

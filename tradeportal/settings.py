@@ -291,7 +291,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60,
     },
     "close-expired-requests": {
-        "task": "opportunities.listings.tasks.close_expired_requests",
+        "task": "opportunities.matching.tasks.close_expired_requests",
         "schedule": 15 * 60,
     },
     "delete-unverified-accounts": {  # the privacy notice promises it after 30 days

@@ -76,16 +76,22 @@ def close_request(*, opportunity: Opportunity, reason: str = "closed") -> None:
     _tell_poster(opportunity, "request-closed", {"reason": reason})
 
 
-def close_expired_requests() -> int:
-    """Close every published buyer request whose deadline has passed (a beat task runs this)."""
+def expire_requests() -> list[int]:
+    """Close every published buyer request whose deadline has passed; return their ids (the
+    matching layer's beat task calls this, then withdraws their matches)."""
     expired = Opportunity.objects.filter(
         kind=Opportunity.Kind.REQUEST, status="published", deadline__lt=timezone.now()
     )
-    count = 0
+    closed = []
     for opportunity in expired.select_related("company"):
         close_request(opportunity=opportunity, reason="deadline")
-        count += 1
-    return count
+        closed.append(opportunity.pk)
+    return closed
+
+
+def close_expired_requests() -> int:
+    """Close every published buyer request whose deadline has passed; return how many."""
+    return len(expire_requests())
 
 
 @transaction.atomic

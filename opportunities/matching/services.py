@@ -5,14 +5,13 @@ which knows nothing of matching, and schedules the rematch once the transaction 
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from companies import services as company_services
 from companies.models import Company, CompanyProduct
 from opportunities.listings import services as listing_services
 from opportunities.listings.models import Opportunity
 from opportunities.matching import tasks
-from opportunities.matching.models import Match
+from opportunities.matching.withdrawal import withdraw_matches
 from opportunities.trade.importing import import_trade_file as import_trade_rows
 from opportunities.trade.models import TradeDataset
 
@@ -132,14 +131,6 @@ def reopen(*, opportunity: Opportunity) -> Opportunity:
     opportunity = listing_services.reopen(opportunity=opportunity)
     match_opportunity_on_commit(opportunity.pk)
     return opportunity
-
-
-def withdraw_matches(opportunity_ids: list[int]) -> None:
-    """Mark stale the matches of opportunities no longer open. The lists already hide them (they
-    read the opportunity's status); marked, they also leave counts and the next rematch's diff."""
-    Match.objects.filter(opportunity_id__in=opportunity_ids, is_stale=False).update(
-        is_stale=True, updated_at=timezone.now()
-    )
 
 
 @transaction.atomic

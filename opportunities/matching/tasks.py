@@ -6,7 +6,7 @@ from django.db import transaction
 from companies.models import Company
 from opportunities.listings import demand
 from opportunities.listings.models import Opportunity
-from opportunities.matching import conversations, engine, interests, runs
+from opportunities.matching import conversations, engine, interests, runs, withdrawal
 from opportunities.trade import tasks as trade_tasks
 from opportunities.trade import uploads
 from opportunities.trade.models import TradeUpload
@@ -71,6 +71,13 @@ def redispatch_lost_chunks() -> int:
     for chunk_id in chunk_ids:
         rematch_chunk.delay(chunk_id)
     return len(chunk_ids)
+
+
+@shared_task(acks_late=True)
+def close_expired_requests() -> int:
+    """Close the buyer requests past their deadline and withdraw their matches (beat, every 15
+    minutes)."""
+    return withdrawal.close_expired_requests()
 
 
 @shared_task(acks_late=True)

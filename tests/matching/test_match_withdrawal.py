@@ -5,10 +5,10 @@ it comes back."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from opportunities.listings import tasks as opportunity_tasks
-from opportunities.matching import engine
+from opportunities.matching import engine, services, tasks
 from opportunities.models import Match, Opportunity
 from opportunities.notifications import selectors
 from tests.api.conftest import token_client
@@ -119,8 +119,33 @@ def test_a_request_past_its_deadline_leaves_every_list_before_and_after_the_task
     request = world["request"]
     Opportunity.objects.filter(pk=request.pk).update(deadline=timezone.now() - timedelta(hours=1))
     assert shown(world, request) == GONE  # hidden at the deadline, before the task runs
-    assert opportunity_tasks.close_expired_requests() == 1
+    assert tasks.close_expired_requests() == 1
     assert shown(world, request) == GONE
+    request.refresh_from_db()
+    assert request.status == "closed"
+    # marked stale too: it leaves the counts and the next rematch's diff, not only the lists
+    assert Match.objects.get(opportunity=request).is_stale
+
+
+def test_an_expired_request_reopened_with_a_new_deadline_is_live_again(
+    world, django_capture_on_commit_callbacks
+):
+    request = world["request"]
+    Opportunity.objects.filter(pk=request.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    assert tasks.close_expired_requests() == 1
+    assert Match.objects.get(opportunity=request).is_stale
+    request.refresh_from_db()
+    request.deadline = timezone.now() + timedelta(days=30)
+    request.save(update_fields=["deadline"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reopen(opportunity=request)
+    assert not Match.objects.get(opportunity=request).is_stale
+    assert shown(world, request) == BACK
+
+
+def test_the_deadline_beat_task_is_the_one_that_withdraws_matches():
+    entry = settings.CELERY_BEAT_SCHEDULE["close-expired-requests"]
+    assert entry["task"] == "opportunities.matching.tasks.close_expired_requests"
 
 
 @pytest.mark.parametrize(("action", "status"), [("close", "closed"), ("unpublish", "draft")])
