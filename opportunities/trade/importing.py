@@ -15,6 +15,8 @@ How flows are stored:
   yearly: reporter the country, partner "WLD", flow X or M, HS code the 2-digit chapter.
 """
 
+import contextlib
+import fcntl
 import os
 import re
 import signal
@@ -76,6 +78,7 @@ BACI_COLUMNS = (
 # Files from this size on PostgreSQL are read in a process of their own, which feeds the COPY
 # (below it a process costs more than it saves, and the small files of the tests stay simple).
 PRODUCER_MIN_BYTES = 4 << 20
+PIPE_BYTES = 1 << 20  # the pipe's buffer: Linux's most for an unprivileged process
 NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 NULL = "\\N"
 NO_QUANTITY = frozenset(["", "NA", "NaN"])
@@ -476,6 +479,8 @@ def read_in_process(read, ctx: ReadContext) -> Iterator[bytes]:
     so nothing of this process's state is closed or flushed twice.
     """
     receiver, sender = Pipe(duplex=False)
+    with contextlib.suppress(OSError, AttributeError):  # a chunk per write, not 16 (Linux)
+        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     pid = os.fork()
     if pid == 0:  # the child: read, send, leave
         receiver.close()
