@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from companies.models import Region
+from opportunities.reference.models import Sector
 from tests.api.conftest import error
 from tests.factories import CompanyFactory, OpportunityFactory, TradeFlowFactory
 
@@ -135,8 +137,17 @@ def test_keyset_pages_read_the_same_few_queries_at_any_size_and_depth(world, ano
             assert results(anonymous.get(url))
         counts.append(len(queries))
         assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
-    # The filter form's sector and region choices, then the page itself.
-    assert counts == [3, 3, 3]
+    # The page itself: the filter form's sector and region choices come from the cache.
+    assert counts == [1, 1, 1]
+
+
+def test_a_new_sector_or_region_is_a_filter_at_once_despite_the_cached_choices(world, anonymous):
+    assert anonymous.get("/api/v1/opportunities/").status_code == 200  # choices now cached
+    assert anonymous.get("/api/v1/opportunities/?sector=brand-new").status_code == 400
+    Sector.objects.create(slug="brand-new", name_es="Nuevo", name_en="New")
+    assert anonymous.get("/api/v1/opportunities/?sector=brand-new").status_code == 200
+    region = Region.objects.create(country="PE", code="PE-ZZZ", national_code="99", name="Nueva")
+    assert anonymous.get(f"/api/v1/opportunities/?region={region.code}").status_code == 200
 
 
 def test_page_size_is_capped(world, anonymous):
