@@ -226,3 +226,12 @@ def test_directory_queries_do_not_grow_with_page_size(world, anonymous):
             assert len(results(anonymous.get(f"/api/v1/companies/?page_size={size}"))) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_list_entry_is_the_detail_without_its_figures(world, anonymous):
+    OpportunityFactory(hs_code=world.demand.hs_code, title="plain", sector=None, market_region=None)
+    for entry in results(anonymous.get("/api/v1/opportunities/?page_size=50")):
+        detail = anonymous.get(f"/api/v1/opportunities/{entry['id']}/").json()
+        detail.pop("figures")
+        detail.pop("data_source")
+        assert entry == detail
