@@ -31,16 +31,26 @@ from bench.common import (
     run_clients,
     run_measured,
 )
+from bench.measure import RUNS, database_url, figure, free_port, load_average, prepared_key
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "16"))
-SECONDS = float(os.environ.get("BENCH_API_SECONDS", "10"))
-PORT = 8766
+SECONDS = float(os.environ.get("BENCH_API_SECONDS", "8"))
+PORT = free_port("BENCH_API_PORT")
 PAGE_SIZES = (10, 100)
 MATCHED = int(os.environ.get("BENCH_API_MATCHED", "2000"))
+DATABASE = "tradeportal_bench_api"
+# The database a previous run prepared is reused when it holds the same data (the key); set
+# BENCH_API_FRESH=1 to build it again.
+FRESH = os.environ.get("BENCH_API_FRESH") == "1"
+KEY = f"v1 {bench_match.COMPANIES} companies {bench_match.OPPORTUNITIES} opportunities {MATCHED}"
+TARGET_P95_MS = 150
 
 
-def setup() -> dict:
-    url = bench_database_url("tradeportal_bench_api")
+def setup() -> tuple[dict, bool]:
+    url = database_url(DATABASE)
+    reuse = not FRESH and prepared_key(url) == KEY
+    if not reuse:
+        url = bench_database_url(DATABASE)
     env = {
         "DATABASE_URL": url,
         "LOG_LEVEL": "WARNING",
@@ -52,7 +62,25 @@ def setup() -> dict:
         "API_RATE_ANON": "1000000/min",
         "API_RATE_USER": "1000000/min",
     }
-    return prepare_database(env, REFERENCE)
+    if reuse:  # the code measured may bring migrations of its own (indexes)
+        run_measured(manage("migrate", "--noinput", "-v0"), env)
+    return prepare_database(env, REFERENCE, fresh=not reuse), reuse
+
+
+def prepare() -> None:
+    """bench-match's companies and opportunities, the matches of the first MATCHED companies,
+    fresh statistics; then the key that lets the next run reuse it all."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    generate()
+    print(f"  data generated in {time.perf_counter() - started:.0f} s")
+    seconds, written = match_some(MATCHED)
+    print(f"  matches of the first {MATCHED:,} companies: {written:,} written in {seconds:.0f} s")
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them in production
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CREATE TABLE bench_prepared (key text)")
+        cursor.execute("INSERT INTO bench_prepared VALUES (%s)", [KEY])
 
 
 def generate() -> None:
@@ -107,8 +135,10 @@ def token_for_busiest_company() -> tuple[int, str, int]:
         .order_by("-n")
         .first()
     )
-    user = User.objects.create_user(email="bench@api.test", password=None)
-    Membership.objects.create(user=user, company_id=busiest["company"], role="owner")
+    user = User.objects.filter(email="bench@api.test").first()
+    if user is None:  # a reused database has it from the run that prepared it
+        user = User.objects.create_user(email="bench@api.test", password=None)
+        Membership.objects.create(user=user, company_id=busiest["company"], role="owner")
     _token, key = tokens.create_token(user=user, name="bench")
     return busiest["company"], key, busiest["n"]
 
@@ -179,52 +209,64 @@ def serve(env: dict) -> subprocess.Popen:
     return server
 
 
-def main() -> None:
-    env = setup()
-    from django.db import connection
-
-    companies, opportunities = bench_match.COMPANIES, bench_match.OPPORTUNITIES
-    print(f"bench-api: {companies:,} companies x {opportunities:,} opportunities (PostgreSQL)")
-    started = time.perf_counter()
-    generate()
-    print(f"  data generated in {time.perf_counter() - started:.0f} s")
-    seconds, written = match_some(MATCHED)
-    print(f"  matches of the first {MATCHED:,} companies: {written:,} written in {seconds:.0f} s")
-    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them in production
-        cursor.execute("VACUUM ANALYZE")
-    company, key, matches = token_for_busiest_company()
-    endpoints = {
+def endpoints(company: int, matches: int) -> dict[str, str]:
+    return {
         "opportunities (default sort)": "/api/v1/opportunities/?page_size={n}",
         "opportunities (market, by value)": (
             "/api/v1/opportunities/?market=PE&sort=value&page_size={n}"
+        ),
+        "opportunities (sector, min value, closing)": (
+            "/api/v1/opportunities/?sector=agribusiness&min_value=100000&sort=closing&page_size={n}"
         ),
         f"my matches ({matches} current, token)": (
             f"/api/v1/my/companies/{company}/matches/?page_size={{n}}"
         ),
     }
+
+
+def main() -> None:
+    env, reuse = setup()
+    companies, opportunities = bench_match.COMPANIES, bench_match.OPPORTUNITIES
+    print(f"bench-api: {companies:,} companies x {opportunities:,} opportunities (PostgreSQL)")
+    if reuse:
+        print(f"  reusing the database a previous run prepared ({KEY}; BENCH_API_FRESH=1 rebuilds)")
+    else:
+        prepare()
+    company, key, matches = token_for_busiest_company()
+    paths = endpoints(company, matches)
     queries = {
         name: [count_queries(path.format(n=n), key) for n in PAGE_SIZES]
-        for name, path in endpoints.items()
+        for name, path in paths.items()
     }
     run_measured(manage("collectstatic", "--noinput", "-v0"), env)
     server = serve(env)
+    results: dict[str, list] = {name: [] for name in paths}
     try:
-        for path in endpoints.values():  # every gunicorn worker loads the code and connects
+        for path in paths.values():  # every gunicorn worker loads the code and connects
             drive(path.format(n=25), key, seconds=2)
-        results = {name: drive(path.format(n=25), key) for name, path in endpoints.items()}
+        load_before = load_average()
+        for _run in range(RUNS):  # the endpoints in turn, so a drift of the load hits them all
+            for name, path in paths.items():
+                results[name].append(drive(path.format(n=25), key))
+        load_after = load_average()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
     print(
-        f"  gunicorn 4 workers x 4 threads, {CLIENTS} clients, {SECONDS:.0f} s per endpoint, "
-        "25 per page"
+        f"  gunicorn 4 workers x 4 threads on port {PORT}, {CLIENTS} clients, {SECONDS:.0f} s per "
+        f"run, 25 per page, {RUNS} runs: median (lowest-highest), {os.cpu_count()} CPUs"
     )
-    for name, (latencies, rate) in results.items():
-        cuts = statistics.quantiles(latencies, n=100)
+    print(f"  load average (1, 5, 15 min) before: {load_before}, after: {load_after}")
+    for name, runs in results.items():
+        p50 = [statistics.quantiles(latencies, n=100)[49] * 1000 for latencies, _rate in runs]
+        p95 = [statistics.quantiles(latencies, n=100)[94] * 1000 for latencies, _rate in runs]
+        rates = [rate for _latencies, rate in runs]
         counts = " / ".join(str(q) for q in queries[name])
+        print(f"  {name}")
         print(
-            f"  {name:40s} p50 {cuts[49] * 1000:6.1f} ms  p95 {cuts[94] * 1000:6.1f} ms  "
-            f"{rate:7.1f} req/s  queries at {PAGE_SIZES[0]} / {PAGE_SIZES[1]} per page: {counts}"
+            f"      p50 {figure(p50, ' ms')}  p95 {figure(p95, ' ms')} (target < "
+            f"{TARGET_P95_MS} ms)  {figure(rates, ' req/s')}"
         )
+        print(f"      queries a request at {PAGE_SIZES[0]} / {PAGE_SIZES[1]} a page: {counts}")
 
 
 if __name__ == "__main__":

@@ -143,7 +143,16 @@ class Company(models.Model):
                 fields=["country", "tax_id"], name="company_tax_id_per_country"
             ),
         ]
-        indexes = [models.Index(fields=["status", "country"])]
+        indexes = [
+            models.Index(fields=["status", "country"]),
+            # The few companies not verified (nearly all are): the open opportunities leave out
+            # their buyer requests, reading this index rather than every verified company.
+            models.Index(
+                fields=["id"],
+                condition=~models.Q(status="verified"),
+                name="company_unverified_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

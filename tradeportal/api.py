@@ -6,21 +6,30 @@ Settings name the classes here, and DRF imports them while `rest_framework.views
 module must not import that module (or what imports it) at the top.
 """
 
+import base64
+import binascii
+import json
 import logging
+from datetime import date, datetime
+from decimal import Decimal
+from functools import reduce
 from http import HTTPStatus
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, OrderBy, Q
 from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.utils.urls import replace_query_param
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +193,203 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     page_size_query_description = "Results per page (25 unless given; at most 100)."
     max_page_size = 100
+
+
+class KeysetPagination(BasePagination):
+    """Pages read after the last row of the previous page (keyset, or cursor, pagination): no
+    count and no OFFSET, so a page costs the same wherever it is and rows added meanwhile
+    neither repeat nor vanish. `next` carries the cursor, an opaque token; the order is the
+    queryset's own (any sort ending in a unique key, e.g. `-pk`).
+
+    Unlike DRF's CursorPagination, the cursor holds the value of every ordering key, so ties
+    (many rows of the same value, or with none) cost nothing, and NULLs sort as PostgreSQL
+    sorts them (last ascending, first descending, unless the ordering says otherwise).
+    """
+
+    cursor_query_param = "cursor"
+    page_size = Pagination.page_size
+    page_size_query_param = Pagination.page_size_query_param
+    max_page_size = Pagination.max_page_size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        keys = ordering_keys(queryset)
+        token = request.query_params.get(self.cursor_query_param)
+        if token:
+            queryset = queryset.filter(after(keys, decode_cursor(token, keys)))
+        rows = list(queryset[: size + 1])
+        self.next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            self.next_cursor = encode_cursor(keys, rows[-1])
+        return rows
+
+    def get_page_size(self, request) -> int:
+        try:
+            size = int(request.query_params[self.page_size_query_param])
+        except (KeyError, ValueError):
+            return self.page_size
+        return min(size, self.max_page_size) if size > 0 else self.page_size
+
+    def get_next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page (its `cursor`), null on the last page.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [_cursor_parameter(), _page_size_parameter()]
+
+
+class PageOrKeysetPagination(KeysetPagination):
+    """Keyset pages (see KeysetPagination) unless the request names a `page`: then numbered
+    pages with the total `count`, as before the keyset pages, for the clients written for
+    them (counting costs a pass over every matching row)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.numbered = (
+            Pagination() if Pagination.page_query_param in request.query_params else None
+        )
+        if self.numbered is not None:
+            return self.numbered.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.numbered is not None:
+            return self.numbered.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        shape = super().get_paginated_response_schema(schema)
+        shape["properties"] = {
+            "count": {
+                "type": "integer",
+                "description": "The number of results, with `page` only.",
+            },
+            **shape["properties"],
+            "previous": {
+                "type": "string",
+                "nullable": True,
+                "format": "uri",
+                "description": "The previous page, with `page` only.",
+            },
+        }
+        return shape
+
+    def get_schema_operation_parameters(self, view):
+        page = {
+            "name": Pagination.page_query_param,
+            "required": False,
+            "in": "query",
+            "description": (
+                "A page number: numbered pages with the total `count` (slower) instead of the "
+                "`cursor` of `next`."
+            ),
+            "schema": {"type": "integer"},
+        }
+        return [_cursor_parameter(), page, _page_size_parameter()]
+
+
+def _cursor_parameter() -> dict:
+    return {
+        "name": KeysetPagination.cursor_query_param,
+        "required": False,
+        "in": "query",
+        "description": (
+            "The page after the one whose `next` gave it (opaque; keep the other parameters)."
+        ),
+        "schema": {"type": "string"},
+    }
+
+
+def _page_size_parameter() -> dict:
+    return {
+        "name": Pagination.page_size_query_param,
+        "required": False,
+        "in": "query",
+        "description": Pagination.page_size_query_description,
+        "schema": {"type": "integer"},
+    }
+
+
+def ordering_keys(queryset) -> list[tuple[str, bool, bool]]:
+    """(attribute, descending, nulls last) for each key of the queryset's ordering."""
+    keys = []
+    for item in queryset.query.order_by:
+        if isinstance(item, str):
+            name, descending, nulls_last = item.lstrip("-"), item.startswith("-"), None
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name, descending = item.expression.name, item.descending
+            nulls_last = True if item.nulls_last else False if item.nulls_first else None
+        else:
+            raise ImproperlyConfigured(f"keyset pages cannot order by {item!r}")
+        if "__" in name:
+            raise ImproperlyConfigured(f"keyset pages order by the row's own fields, not {name}")
+        keys.append((name, descending, (not descending) if nulls_last is None else nulls_last))
+    if not keys or keys[-1][0] not in ("pk", "id"):
+        raise ImproperlyConfigured("keyset pages need an ordering ending in the primary key")
+    return keys
+
+
+def after(keys, values) -> Q:
+    """The rows after the row whose ordering keys had `values`: the first keys equal and the
+    next one further on, for each key in turn."""
+    alternatives, equal = [], Q()
+    for (name, descending, nulls_last), value in zip(keys, values, strict=True):
+        if value is None:
+            further = None if nulls_last else Q(**{f"{name}__isnull": False})
+        else:
+            further = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            if nulls_last:
+                further |= Q(**{f"{name}__isnull": True})
+        if further is not None:
+            alternatives.append(equal & further)
+        same = Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+        equal &= same
+    return reduce(lambda a, b: a | b, alternatives) if alternatives else Q(pk__in=[])
+
+
+def encode_cursor(keys, row) -> str:
+    values = [_plain(getattr(row, name)) for name, _descending, _nulls in keys]
+    text = json.dumps([[name for name, *_ in keys], values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, keys) -> list:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        names, values = json.loads(text)
+        valid = names == [name for name, *_ in keys] and len(values) == len(keys)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        valid = False
+    if not valid or not all(v is None or isinstance(v, str | int | float) for v in values):
+        raise exceptions.NotFound(_("Invalid cursor."))
+    return values
+
+
+def _plain(value):
+    if isinstance(value, Decimal | datetime | date):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
 
 
 class _LiveRates:

@@ -4,6 +4,7 @@ them, the contact card of an accepted counterpart, withdrawing. The same service
 from functools import cached_property
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -488,5 +489,7 @@ class ResultsViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         slug = request.query_params.get("sector")
+        if slug and "\x00" in slug:  # no slug has one (PostgreSQL refuses it in a query)
+            raise Http404
         sector = get_object_or_404(Sector.objects.active(), slug=slug) if slug else None
         return Response(ResultsSerializer(outcomes.results(sector)).data)

@@ -24,7 +24,7 @@ from opportunities.models import HSCode, Match, Opportunity, Sector, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
 from opportunities.reference.hs_search import search_codes
 from opportunities.trade import selectors as trade_selectors
-from tradeportal.api import cleaned_data
+from tradeportal.api import PageOrKeysetPagination, cleaned_data
 from tradeportal.i18n import Country
 
 
@@ -124,18 +124,42 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 # Opportunities --------------------------------------------------------------------------------
 
 
+# The list's opportunities without what only the detail shows (or nothing shows).
+LIST_DEFERRED = (
+    "figures",
+    "period_months",
+    "search_text",
+    "moderation_note",
+    "company__description",
+)
+
+
 @extend_schema_view(
     retrieve=extend_schema(
         description="One open opportunity, with the yearly figures and the source behind it."
     )
 )
 class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
-    """Open opportunities, with the browse page's filters, full-text search and sorting."""
+    """Open opportunities, with the browse page's filters, full-text search and sorting.
+
+    The list comes in keyset pages: follow `next` (its `cursor`); no total count. A `page`
+    number gives numbered pages with the `count` instead, as before.
+    """
 
     filterset_class = OpportunityFilter
+    pagination_class = PageOrKeysetPagination
 
     def get_queryset(self):
-        return open_opportunities()
+        if self.action != "list":
+            return open_opportunities()
+        # What the list shows, no more: not the yearly figures, the search text or the
+        # dataset (the detail's), and of a buyer only its name.
+        return (
+            open_opportunities()
+            .select_related(None)
+            .select_related("hs_code", "sector", "market_region", "company")
+            .defer(*LIST_DEFERRED)
+        )
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -1,8 +1,12 @@
 """The browse page's filters, read from the URL so a search can be shared and bookmarked."""
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,7 +20,7 @@ from opportunities.reference.forms import HSCodeInput
 from opportunities.reference.hs_search import codes_under
 from opportunities.reference.models import Sector
 from tradeportal.chips import Chip, chips, form_fields
-from tradeportal.i18n import Country
+from tradeportal.i18n import Country, localized
 
 SORTS = {
     "relevance": ("-rank", "-value_usd", "-pk"),
@@ -110,10 +114,7 @@ class OpportunityFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("sort", "relevance")
         super().__init__(data, *args, **kwargs)
-        self.filters["sector"].extra["choices"] = [
-            (sector.slug, sector.name)
-            for sector in Sector.objects.active().only("slug", "name_es", "name_en")
-        ]
+        self.filters["sector"].extra["choices"] = sector_choices()
         self.filters["region"].extra["choices"] = region_choices(data.get("market"))
 
     def active(self, query) -> list[Chip]:
@@ -152,11 +153,53 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset  # applied last, in qs, once the search rank exists
 
 
+# The filter form's choices change only with the reference data: read once, kept in the cache
+# until a sector or region is saved or deleted (and at most CHOICES_TIMEOUT seconds, for a
+# change made past the ORM, such as a bulk update).
+CHOICES_KEY = "filters:choices:v1"
+CHOICES_TIMEOUT = 300
+
+
+def _choice_rows() -> dict:
+    rows = cache.get(CHOICES_KEY)
+    if rows is None:
+        rows = {
+            "sectors": list(Sector.objects.active().values_list("slug", "name_es", "name_en")),
+            "regions": list(
+                Region.objects.order_by("country", "name").values_list("country", "code", "name")
+            ),
+        }
+        cache.set(CHOICES_KEY, rows, CHOICES_TIMEOUT)
+    return rows
+
+
+def reference_changed(**kwargs) -> None:
+    cache.delete(CHOICES_KEY)
+
+
+for _model in (Sector, Region):
+    post_save.connect(reference_changed, sender=_model, dispatch_uid=f"filters-{_model}")
+    post_delete.connect(reference_changed, sender=_model, dispatch_uid=f"filters-del-{_model}")
+
+
+@dataclass(frozen=True)
+class _Names:
+    name_es: str
+    name_en: str
+
+
+def sector_choices() -> list:
+    """The active sectors by slug, named in the visitor's language."""
+    return [
+        (slug, localized(_Names(name_es, name_en), "name"))
+        for slug, name_es, name_en in _choice_rows()["sectors"]
+    ]
+
+
 def region_choices(market: str | None) -> list:
     """States and regions grouped by country; only the chosen market's once one is chosen."""
-    rows = Region.objects.order_by("country", "name").values_list("country", "code", "name")
     groups: dict[str, list] = {}
-    for country, code, name in rows:
+    for country, code, name in _choice_rows()["regions"]:
         if not market or country == market:
             groups.setdefault(country, []).append((code, name))
     return [(Country(country).label, options) for country, options in groups.items()]
@@ -168,6 +211,14 @@ def open_opportunities():
         Opportunity.objects.open()
         .select_related("hs_code", "sector", "market_region", "dataset", "company")
         # A subquery rather than a join: counting the results then reads the opportunity
-        # table (or its browse index) alone.
-        .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__in=Company.objects.verified()))
+        # table (or its browse index) alone. It names the companies that are not verified, a
+        # partial index of their own (company_unverified_idx): the verified ones are nearly all
+        # of them (100,000 scanned and hashed on every query at bench-api's scale).
+        .exclude(
+            Q(kind=Opportunity.Kind.REQUEST)
+            & (
+                Q(company__isnull=True)
+                | Q(company__in=Company.objects.exclude(status=Company.Status.VERIFIED))
+            )
+        )
     )

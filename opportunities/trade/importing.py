@@ -15,13 +15,19 @@ How flows are stored:
   yearly: reporter the country, partner "WLD", flow X or M, HS code the 2-digit chapter.
 """
 
+import contextlib
+import fcntl
+import os
 import re
+import signal
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Pipe
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from companies.regions import Region
@@ -69,6 +75,10 @@ BACI_COLUMNS = (
     "quantity",
     "quantity_unit",
 )
+# Files from this size on PostgreSQL are read in a process of their own, which feeds the COPY
+# (below it a process costs more than it saves, and the small files of the tests stay simple).
+PRODUCER_MIN_BYTES = 4 << 20
+PIPE_BYTES = 1 << 20  # the pipe's buffer: Linux's most for an unprivileged process
 NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 NULL = "\\N"
 NO_QUANTITY = frozenset(["", "NA", "NaN"])
@@ -426,8 +436,10 @@ def import_trade_file(
         )
         read, columns = READERS[fmt]
         ctx.first_id = storage.first_id(dataset.pk)
+        parallel = connection.vendor == "postgresql" and path.stat().st_size >= PRODUCER_MIN_BYTES
+        chunks = read_in_process(read, ctx) if parallel else read(ctx)
         count = storage.write_rows(
-            dataset_id=dataset.pk, chunks=read(ctx), columns=columns, ctx=ctx, progress=progress
+            dataset_id=dataset.pk, chunks=chunks, columns=columns, ctx=ctx, progress=progress
         )
         if not count:
             raise ImportRejected(path, None, _("no rows to import (only a header)"))
@@ -453,6 +465,101 @@ def import_trade_file(
         }
     )
     return dataset
+
+
+def read_in_process(read, ctx: ReadContext) -> Iterator[bytes]:
+    """Run the reader `read(ctx)` in a child process (forked: it has the context already) and
+    yield what it reads, encoded, while it reads on: parsing and the database's COPY overlap
+    on two cores, and this process only relays about a megabyte at a time.
+
+    The child sends, before each chunk, the context's row count and the rowless lines found
+    since the previous chunk (a COPY error's line number is mapped with them), and at the end
+    what the rows covered; a rejection travels back as (file, line, reason) and is raised here.
+    The child never touches the database connection it inherited, and leaves with os._exit,
+    so nothing of this process's state is closed or flushed twice.
+    """
+    receiver, sender = Pipe(duplex=False)
+    with contextlib.suppress(OSError, AttributeError):  # a chunk per write, not 16 (Linux)
+        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, leave
+        receiver.close()
+        status = 0
+        try:
+            _produce(read, ctx, sender)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    sender.close()
+    finished = False
+    try:
+        while True:
+            message = receiver.recv()
+            kind = message[0]
+            if kind == "chunk":
+                _kind, ctx.rows, rowless, ctx.last_line = message
+                ctx.rowless_lines.extend(rowless)
+                yield receiver.recv_bytes()
+            elif kind == "done":
+                for name, value in message[1].items():
+                    setattr(ctx, name, value)
+                finished = True
+                return
+            elif kind == "rejected":
+                raise ImportRejected(*message[1:])
+            else:
+                raise RuntimeError(f"the reader process failed:\n{message[1]}")
+    except EOFError:
+        raise RuntimeError("the reader process ended without a word") from None
+    finally:
+        receiver.close()  # a child still sending gets a broken pipe and ends
+        _reap(pid, stop=not finished)
+
+
+def _produce(read, ctx: ReadContext, sender) -> None:
+    sent = 0
+    try:
+        try:
+            for text in storage.joined(read(ctx)):
+                rowless, sent = ctx.rowless_lines[sent:], len(ctx.rowless_lines)
+                sender.send(("chunk", ctx.rows, rowless, ctx.last_line))
+                sender.send_bytes(text.encode())
+        except ImportRejected as rejected:
+            sender.send(("rejected", str(rejected.path), rejected.line, rejected.reason))
+            return
+        except Exception:
+            sender.send(("error", traceback.format_exc()))
+            return
+        sender.send(("done", {name: getattr(ctx, name) for name in SUMMARY}))
+    except (BrokenPipeError, OSError):
+        pass  # the parent stopped listening (the COPY refused a row): nothing more to say
+    finally:
+        sender.close()
+
+
+# What a reader process reports back at the end.
+SUMMARY = (
+    "rows",
+    "years",
+    "skipped",
+    "rowless_lines",
+    "last_line",
+    "mapped_to_heading",
+    "reporters",
+    "months",
+    "regions_seen",
+)
+
+
+def _reap(pid: int, *, stop: bool) -> None:
+    """Wait for the reader process to end; `stop` it first when its reading is not wanted."""
+    try:
+        if stop and not os.waitpid(pid, os.WNOHANG)[0]:
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass
 
 
 WORLD_CHAPTERS_FILE = Path("trade_hs2") / "baci_oec_hs2_2024.csv"

@@ -5,6 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from companies.models import Region
+from opportunities.reference.models import Sector
+from tests.api.conftest import error
 from tests.factories import CompanyFactory, OpportunityFactory, TradeFlowFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +74,80 @@ def test_opportunity_pages_do_not_overlap_and_queries_do_not_grow_with_page_size
             assert len(results(anonymous.get(f"/api/v1/opportunities/?page_size={size}"))) == size
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 4
+
+
+def every_page(client, url: str) -> tuple[list[dict], int]:
+    """Follow `next` from `url` to the last page; return the rows and the pages read."""
+    rows, pages = [], 0
+    while url:
+        body = client.get(url).json()
+        assert "count" not in body and "previous" not in body, body
+        rows += body["results"]
+        url, pages = body["next"], pages + 1
+    return rows, pages
+
+
+@pytest.mark.parametrize("sort", ["relevance", "value", "newest", "closing"])
+def test_keyset_pages_give_every_opportunity_once_in_the_sorts_order(world, anonymous, sort):
+    # Ties and missing values (no value, no deadline) are where keyset pages go wrong.
+    for index in range(23):
+        OpportunityFactory(
+            value_usd=None if index % 3 == 0 else 1_000_000 * (index % 4),
+            hs_code=world.demand.hs_code,
+            title=f"o{index}",
+        )
+    everything = results(anonymous.get(f"/api/v1/opportunities/?sort={sort}&page=1&page_size=100"))
+    rows, pages = every_page(anonymous, f"/api/v1/opportunities/?sort={sort}&page_size=4")
+    assert [o["id"] for o in rows] == [o["id"] for o in everything]
+    assert pages == -(-len(everything) // 4) and len(everything) > 23
+
+
+def test_keyset_pages_follow_a_search_by_relevance(world, anonymous):
+    for index in range(7):
+        OpportunityFactory(hs_code=world.demand.hs_code, title=f"café de altura {index}")
+    url = "/api/v1/opportunities/?q=cafe&page_size=3"
+    everything = results(anonymous.get(url.replace("page_size=3", "page=1&page_size=100")))
+    assert [o["id"] for o in every_page(anonymous, url)[0]] == [o["id"] for o in everything]
+
+
+def test_numbered_pages_keep_their_count_for_the_clients_written_for_them(world, anonymous):
+    everything = results(anonymous.get("/api/v1/opportunities/?page=1&page_size=100"))
+    body = anonymous.get("/api/v1/opportunities/?page=1&page_size=1").json()
+    assert body["count"] == len(everything) > 1 and body["previous"] is None
+    assert "page=2" in body["next"]
+
+
+def test_a_tampered_cursor_is_a_404_in_the_shape(world, anonymous):
+    for cursor in ("nonsense", "W1siaWQiXSxbMV1d", "W1sidmFsdWVfdXNkIiwicGsiXSxbW10sMV1d"):
+        response = anonymous.get(f"/api/v1/opportunities/?cursor={cursor}")
+        assert response.status_code == 404
+        assert error(response)["code"] == "not_found"
+
+
+def test_keyset_pages_read_the_same_few_queries_at_any_size_and_depth(world, anonymous):
+    for index in range(30):
+        OpportunityFactory(value_usd=1_000_000, hs_code=world.demand.hs_code, title=f"o{index}")
+    counts = []
+    for url in (
+        "/api/v1/opportunities/?page_size=5",
+        "/api/v1/opportunities/?page_size=30&market=PE&sort=value",
+        anonymous.get("/api/v1/opportunities/?page_size=5").json()["next"],
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert results(anonymous.get(url))
+        counts.append(len(queries))
+        assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    # The page itself: the filter form's sector and region choices come from the cache.
+    assert counts == [1, 1, 1]
+
+
+def test_a_new_sector_or_region_is_a_filter_at_once_despite_the_cached_choices(world, anonymous):
+    assert anonymous.get("/api/v1/opportunities/").status_code == 200  # choices now cached
+    assert anonymous.get("/api/v1/opportunities/?sector=brand-new").status_code == 400
+    Sector.objects.create(slug="brand-new", name_es="Nuevo", name_en="New")
+    assert anonymous.get("/api/v1/opportunities/?sector=brand-new").status_code == 200
+    region = Region.objects.create(country="PE", code="PE-ZZZ", national_code="99", name="Nueva")
+    assert anonymous.get(f"/api/v1/opportunities/?region={region.code}").status_code == 200
 
 
 def test_page_size_is_capped(world, anonymous):
@@ -149,3 +226,12 @@ def test_directory_queries_do_not_grow_with_page_size(world, anonymous):
             assert len(results(anonymous.get(f"/api/v1/companies/?page_size={size}"))) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_list_entry_is_the_detail_without_its_figures(world, anonymous):
+    OpportunityFactory(hs_code=world.demand.hs_code, title="plain", sector=None, market_region=None)
+    for entry in results(anonymous.get("/api/v1/opportunities/?page_size=50")):
+        detail = anonymous.get(f"/api/v1/opportunities/{entry['id']}/").json()
+        detail.pop("figures")
+        detail.pop("data_source")
+        assert entry == detail

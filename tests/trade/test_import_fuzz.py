@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
+from opportunities.trade import importing
 from opportunities.trade.importing import import_trade_file
 from tests.factories import UserFactory
 from tests.reference_data import data_dir
@@ -101,6 +102,31 @@ def test_an_import_never_crashes_and_refuses_a_bad_file_at_its_line(reference, f
     for (f, fault, kind), count in sorted(SEEN.items()):
         if f == fmt:
             print(f"  {fault:26s} {kind:8s} {count:6,}")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_large_file_read_in_a_process_of_its_own_gets_the_same_answer(
+    reference, fmt, monkeypatch
+):
+    """Large files on PostgreSQL are parsed by a child process feeding the COPY: the same rows,
+    or the same refusal (file, line, reason) with nothing stored, as when read in process."""
+    monkeypatch.setattr(importing, "PRODUCER_MIN_BYTES", 0)
+    path = reference / f"{fmt}_fuzz_process.csv"
+
+    @settings(
+        suppress_health_check=FIXTURES,
+        deadline=None,
+        max_examples=max(EXAMPLES // 5, 50),
+        derandomize=not RANDOM,
+        database=None,
+    )
+    @given(generated=trade_files(fmt))
+    def check(generated: TradeFile):
+        path.write_bytes(generated.content)
+        for outcome in import_in_savepoint(path, fmt):
+            assert_answer(generated, outcome, path.name)
+
+    check()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

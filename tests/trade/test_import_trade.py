@@ -10,6 +10,7 @@ from django.utils import translation
 
 from opportunities.matching import services as matching
 from opportunities.models import TradeDataset, TradeFlow
+from opportunities.trade import importing
 from opportunities.trade.importing import import_trade_file, import_world_chapters
 from tests.reference_data import data_dir
 from tradeportal.importing import ImportRejected
@@ -225,3 +226,25 @@ def test_market_demand_is_regenerated_once_the_import_commits(
     from opportunities.models import Opportunity
 
     assert Opportunity.objects.filter(kind="demand", market_country="PE", hs_code="8528").exists()
+
+
+@pytest.mark.parametrize("repeats", [1, 150])
+@pytest.mark.parametrize("in_process", [True, False])
+def test_the_first_repeated_row_is_refused_with_both_its_lines(
+    tmp_path, monkeypatch, repeats, in_process
+):
+    if not in_process:  # a large file's rows come from a reader process of their own
+        monkeypatch.setattr(importing, "PRODUCER_MIN_BYTES", 0)
+    rows = [f"2024,484,604,852852,{n}.5,1" for n in range(300)]
+    text = "t,i,j,k,v,q\n" + "\n".join(rows + rows[150 : 150 + repeats]) + "\n"
+    with pytest.raises(ImportRejected) as rejected:
+        import_trade_file(path=write(tmp_path, "baci.csv", text), fmt="baci")
+    assert str(rejected.value) == "baci.csv, line 302: repeats line 152 (duplicate row)"
+    assert not TradeFlow.objects.exists() and not TradeDataset.objects.exists()
+
+
+def test_a_file_read_in_a_process_of_its_own_stores_the_same_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "PRODUCER_MIN_BYTES", 0)
+    dataset = import_trade_file(path=write(tmp_path, "baci.csv", BACI), fmt="baci")
+    assert (dataset.rows, dataset.period_start, dataset.period_end) == (4, 2023, 2024)
+    assert TradeFlow.objects.get(year=2023).value_usd == Decimal("1500500")
