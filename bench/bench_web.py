@@ -48,7 +48,7 @@ SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "10"))
 # The Procfile's settings for a 2-core machine (README, Production).
 WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
-PORT = int(os.environ.get("BENCH_WEB_PORT", "8765"))
+PORT = int(os.environ.get("BENCH_WEB_PORT") or os.environ.get("HELPER_PORT_BASE") or "8765")
 # Popular searches: words found in the HS descriptions of many headings.
 WORDS = {
     "PE": [
