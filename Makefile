@@ -128,11 +128,12 @@ restore: install
 	$(PY) manage.py restore $(BACKUP)
 
 ## fuzz: the importers' property tests with FUZZ_EXAMPLES (20,000) new random files per format
-## (the suite runs 1,000 fixed ones), printing the files tried and the refusals seen
+## (the suite runs 1,000 fixed ones), and the fetchers' with up to 2,000 bad answers per source
+## (the suite runs 60), printing the files tried and the refusals seen
 FUZZ_EXAMPLES ?= 20000
 fuzz: install services
 	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest --create-db -s -q \
-		--timeout 0 tests/opportunities/test_import_fuzz.py
+		--timeout 0 tests/trade/test_import_fuzz.py tests/trade/test_fetch_fuzz.py
 
 ## bench-import: 2,000,000 BACI rows into PostgreSQL, against a bare psql \copy
 bench-import: install services

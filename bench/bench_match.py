@@ -265,7 +265,6 @@ def baseline(slices: list[list[int]]) -> tuple[list[float], dict[int, set], int]
     from django.db import transaction
 
     from opportunities.matching import store
-    from opportunities.notifications.instant import queue_match_emails
 
     rates, found, done = [], {}, 0
     for ids in slices:
@@ -276,7 +275,7 @@ def baseline(slices: list[list[int]]) -> tuple[list[float], dict[int, set], int]
             matches = baseline_matches(company_id)
             with transaction.atomic():  # one transaction per firm, bulk writes
                 store.save_orm([company_id], [(company_id, f) for f in matches])
-                queue_match_emails(company_ids=[company_id])
+                store.mark_to_announce([company_id])  # as store.save does
             found[company_id] = {(f.is_opportunity, f.target, f.score) for f in matches}
             count += 1
         rates.append((time.perf_counter() - started) / max(count, 1))

@@ -1,5 +1,5 @@
 """The product-search quality set and its measures, shared by `make bench-search` and the test
-that keeps a floor under them (tests/opportunities/test_search_quality.py).
+that keeps a floor under them (tests/reference/test_search_quality.py).
 
 bench/data/search_queries.csv holds queries written the way exporters and buyers type them
 (accents or not, plurals, typos, English, attributes after the product, codes with dots), each

@@ -17,6 +17,7 @@ from companies.models import (
     User,
 )
 from opportunities.matching import services as matching
+from tradeportal import privacy
 from tradeportal.admin_reasons import ask_reason
 from tradeportal.pagecache import AREAS, DIRECTORY, ChangesPublicPages
 
@@ -157,8 +158,15 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
 
     list_display = ["version", "published_at", "consent_count"]
     save_as = True
-    fields = ["version", "responsible", "contact_email", "changes", "body_es", "body_en"]
-    fields += ["published_at"]
+    # The responsible party comes from settings (tradeportal.privacy), the same for every
+    # version; the model's own fields are no longer shown, so staff cannot edit text the
+    # notice would not show.
+    fields = ["version", "responsible_party", "changes", "body_es", "body_en", "published_at"]
+
+    @admin.display(description=_("responsible party"))
+    def responsible_party(self, notice: PrivacyNotice | None = None) -> str:
+        party = privacy.responsible_party()
+        return f"{party.name} — {party.address} — {party.email}"
 
     @admin.display(description=_("consents"))
     def consent_count(self, notice: PrivacyNotice) -> int:
@@ -167,7 +175,7 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.published_at is not None:
             return self.fields
-        return []
+        return ["responsible_party"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from companies.models import Company, Direction, Region, SizeBand
 from opportunities.reference.hs_search import MAX_QUERY, codes_under
 from opportunities.reference.models import Sector
+from tradeportal.chips import Chip, chips, form_fields
 from tradeportal.i18n import Country
 
 
@@ -46,6 +47,12 @@ class DirectoryFilter(django_filters.FilterSet):
     class Meta:
         model = Company
         fields: list[str] = []
+
+    def active(self, query) -> list[Chip]:
+        """The filters in use, each with the link that removes it."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        return chips(query, form_fields(self.form), together={"country": ["region"]})
 
     def search(self, queryset, name, value):
         text = value.strip()[:MAX_QUERY]

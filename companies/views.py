@@ -31,6 +31,7 @@ from companies.models import Company, Membership
 from opportunities.matching import services as matching
 from opportunities.reference.hs_search import MAX_QUERY, grouped, hs_choice, search_codes
 from opportunities.trade.productspace.selectors import next_products
+from tradeportal.privacy import responsible_party
 
 STEPS = {
     1: gettext_lazy("Identity"),
@@ -245,7 +246,12 @@ def directory(request):
     return render(
         request,
         "companies/directory.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "chips": filterset.active(request.GET),
+        },
     )
 
 
@@ -279,7 +285,11 @@ def privacy_notice(request):
     notice = selectors.current_privacy_notice()
     if notice is None:
         raise Http404
-    context = {"notice": notice, "sections": notice.sections(get_language())}
+    context = {
+        "notice": notice,
+        "sections": notice.sections(get_language()),
+        "responsible": responsible_party(),
+    }
     return render(request, "companies/privacy_notice.html", context)
 
 
@@ -296,7 +306,12 @@ def privacy_accept(request):
         services.record_privacy_consent(user=request.user, notice=notice)
         request.session[PRIVACY_SESSION_KEY] = notice.version
         return redirect(next_url)
-    context = {"notice": notice, "sections": notice.sections(get_language()), "next": next_url}
+    context = {
+        "notice": notice,
+        "sections": notice.sections(get_language()),
+        "responsible": responsible_party(),
+        "next": next_url,
+    }
     return render(request, "companies/privacy_accept.html", context)
 
 

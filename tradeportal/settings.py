@@ -303,6 +303,18 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Email: printed to the console unless EMAIL_URL names an SMTP server.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
+# The privacy notice's responsible party: the operator's legal name, address and the email for
+# ARCO requests (README, Configuration). The defaults are labelled placeholders; a system check
+# warns in production while any is left (tradeportal/privacy.py).
+PRIVACY_RESPONSIBLE_NAME = env.str(
+    "PRIVACY_RESPONSIBLE_NAME",
+    default="[PLACEHOLDER] Legal name of the operator (set PRIVACY_RESPONSIBLE_NAME)",
+)
+PRIVACY_RESPONSIBLE_ADDRESS = env.str(
+    "PRIVACY_RESPONSIBLE_ADDRESS",
+    default="[PLACEHOLDER] Registered address (set PRIVACY_RESPONSIBLE_ADDRESS)",
+)
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="arco@placeholder.invalid")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="TradePortal <no-reply@tradeportal.local>"
 )

@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,9 @@ class TradeUploadForm(forms.ModelForm):
         return upload
 
 
+STATUS_TEMPLATE = "admin/opportunities/tradeupload/status.html"
+
+
 @admin.register(TradeUpload)
 class TradeUploadAdmin(admin.ModelAdmin):
     """Staff upload a trade data file; a worker imports it (all or nothing) and says how it went."""
@@ -96,6 +100,32 @@ class TradeUploadAdmin(admin.ModelAdmin):
         if obj.status != TradeUpload.Status.QUEUED:
             return "—"
         return uploads.upload_progress(obj.pk) or _("Waiting for a worker…")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.status_view)
+        status = path("<int:object_id>/status/", view, name="opportunities_tradeupload_status")
+        return [status, *super().get_urls()]
+
+    def status_context(self, upload: TradeUpload) -> dict:
+        return {
+            "upload": upload,
+            "queued": upload.status == TradeUpload.Status.QUEUED,
+            "state": uploads.upload_state(upload.pk),
+            "status_url": reverse("admin:opportunities_tradeupload_status", args=[upload.pk]),
+        }
+
+    def status_view(self, request, object_id: int):
+        """The import's progress bar, then its result: what the upload's page reads every 2 s
+        (htmx) while the import runs."""
+        upload = get_object_or_404(TradeUpload, pk=object_id)
+        return render(request, STATUS_TEMPLATE, self.status_context(upload))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        upload = TradeUpload.objects.filter(pk=object_id).first()
+        extra = {**(extra_context or {}), "upload_status_template": STATUS_TEMPLATE}
+        if upload is not None:
+            extra.update(self.status_context(upload))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

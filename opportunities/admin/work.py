@@ -1,7 +1,7 @@
 """The admin's start page: the work waiting for staff, counted, each linking to its list.
 
-WORK_SOURCES is the hook: another area adds a function returning its WorkItems (abuse reports,
-for one) and the start page shows them with the rest, in order.
+WORK_SOURCES is the hook: another area adds a function returning its WorkItems (as the abuse
+reports of the conversations do) and the start page shows them with the rest, in order.
 """
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from companies.models import Company
 from opportunities.matching.health import last_full_run
-from opportunities.models import MatchingRun, Opportunity, TradeUpload
+from opportunities.models import AbuseReport, MatchingRun, Opportunity, TradeUpload
 from tradeportal.formatting import number
 from tradeportal.models import OutboxEmail
 
@@ -59,6 +59,19 @@ def moderation() -> list[WorkItem]:
                 kind__exact=Opportunity.Kind.REQUEST,
                 status__exact=Opportunity.Status.PENDING,
             ),
+        )
+    ]
+
+
+def abuse_reports() -> list[WorkItem]:
+    """Conversations firms reported (issue 15), open until staff resolve them."""
+    count = AbuseReport.objects.filter(status=AbuseReport.Status.OPEN).count()
+    return [
+        WorkItem(
+            _("Abuse reports to review"),
+            count,
+            _changelist(AbuseReport, status__exact=AbuseReport.Status.OPEN),
+            alarm=count > 0,
         )
     ]
 
@@ -128,6 +141,7 @@ def matching() -> list[WorkItem]:
 WORK_SOURCES: list[Callable[[], list[WorkItem]]] = [
     verification,
     moderation,
+    abuse_reports,
     emails,
     imports,
     matching,

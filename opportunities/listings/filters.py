@@ -1,7 +1,5 @@
 """The browse page's filters, read from the URL so a search can be shared and bookmarked."""
 
-from dataclasses import dataclass
-
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -17,6 +15,7 @@ from opportunities.reference import search
 from opportunities.reference.forms import HSCodeInput
 from opportunities.reference.hs_search import codes_under
 from opportunities.reference.models import Sector
+from tradeportal.chips import Chip, chips, form_fields
 from tradeportal.i18n import Country
 
 SORTS = {
@@ -117,27 +116,16 @@ class OpportunityFilter(django_filters.FilterSet):
         ]
         self.filters["region"].extra["choices"] = region_choices(data.get("market"))
 
-    def active(self, query) -> list["Chip"]:
+    def active(self, query) -> list[Chip]:
         """The filters in use, each with the link that removes it (the browse page's chips)."""
         if not self.is_bound or not self.form.is_valid():
             return []
-        chips = []
-        for name, field in self.form.fields.items():
-            value = query.get(name)
-            if not value or (name == "sort" and value == "relevance"):
-                continue
-            rest = query.copy()
-            rest.pop(name, None)
-            rest.pop("page", None)
-            if name == "market":  # its regions go with it
-                rest.pop("region", None)
-            shown = (
-                dict(_flat(field.choices)).get(value, value) if hasattr(field, "choices") else value
-            )
-            chips.append(
-                Chip(label=str(field.label), value=str(shown), remove_url=f"?{rest.urlencode()}")
-            )
-        return chips
+        return chips(
+            query,
+            form_fields(self.form),
+            defaults={"sort": "relevance"},
+            together={"market": ["region"]},  # its regions go with it
+        )
 
     @property
     def qs(self):
@@ -162,21 +150,6 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset  # applied last, in qs, once the search rank exists
-
-
-@dataclass(frozen=True)
-class Chip:
-    label: str
-    value: str
-    remove_url: str
-
-
-def _flat(choices):
-    for value, label in choices:
-        if isinstance(label, (list, tuple)):
-            yield from label
-        else:
-            yield value, label
 
 
 def region_choices(market: str | None) -> list:

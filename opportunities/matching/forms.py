@@ -45,6 +45,12 @@ class QuoteForm(forms.ModelForm):
             "lead_time_days": _("Days from the order to delivery at the agreed point."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A prompt rather than Django's "---------" as the Incoterm's empty choice.
+        incoterm = self.fields["incoterm"]
+        incoterm.choices = [("", _("Choose an Incoterm")), *incoterm.choices[1:]]
+
     def clean_unit_price(self):
         price = self.cleaned_data["unit_price"]
         if price is not None and price <= 0:

@@ -572,3 +572,32 @@ class Quote(models.Model):
     @property
     def total(self):
         return self.unit_price * self.quantity
+
+
+class MatchesToAnnounce(models.Model):
+    """A company whose matches the store has written, not yet looked at by the notifications.
+
+    The store writes it in the transaction of the matches, so it commits or rolls back with them;
+    the notifications (`opportunities.notifications.instant`) open the members' instant batches
+    and delete it in one transaction of their own. A worker lost between the two leaves the row
+    for the next look: no email lost, none doubled. The matching layer never calls upward."""
+
+    # No reference check: like Match, the row may outlive a company deleted during the run (the
+    # notifications find no member then and drop it).
+    company = models.OneToOneField(
+        "companies.Company",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("company"),
+    )
+    # The first save not yet announced: the members' batch window starts there.
+    saved_at = models.DateTimeField(_("saved"))
+
+    class Meta:
+        verbose_name = _("matches to announce")
+        verbose_name_plural = _("matches to announce")
+
+    def __str__(self) -> str:
+        return f"{self.company_id} @ {self.saved_at:%H:%M:%S}"

@@ -12,9 +12,8 @@ from companies.models import Company
 from opportunities.listings.models import Opportunity
 from opportunities.matching import copy_rows
 from opportunities.matching.copy_rows import COLUMNS
-from opportunities.matching.models import Match
+from opportunities.matching.models import Match, MatchesToAnnounce
 from opportunities.matching.ranking import Found
-from opportunities.notifications.instant import queue_match_emails
 
 FIELDS = ("kind", "score", "components", "reasons")
 
@@ -43,14 +42,39 @@ WHERE m.id = c.id AND (m.kind, m.score, m.components, m.reasons, m.is_stale)
 def save(company_ids: list[int], rows: list[tuple[int, Found]]) -> int:
     """Upsert the matches found for these companies, mark their others stale; return how many.
 
-    The instant emails announcing new matches are queued in the same transaction, so they commit
-    or roll back with the matches."""
+    The companies are marked to announce in the same transaction (MatchesToAnnounce), so the
+    instant notifications find every save that committed and none that rolled back."""
     if connection.vendor == "postgresql":
         _save_postgresql(company_ids, rows)
     else:
         save_orm(company_ids, rows)
-    queue_match_emails(company_ids=company_ids)
+    mark_to_announce(company_ids)
     return len(rows)
+
+
+def mark_to_announce(company_ids: list[int]) -> None:
+    """Leave these companies to the instant notifications, keeping an earlier mark's time.
+
+    The upsert locks each company's row until the save commits, so the notifications, which skip
+    locked rows, never take a mark whose matches they cannot see yet. Sorted: two saves of the
+    same companies lock them in one order and never deadlock."""
+    if not company_ids:
+        return
+    table = connection.ops.quote_name(MatchesToAnnounce._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    upsert = f"ON CONFLICT (company_id) DO UPDATE SET saved_at = {table}.saved_at"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (company_id, saved_at) "
+                f"SELECT company_id, %s FROM unnest(%s::bigint[]) AS company_id {upsert}",
+                [now, sorted(set(company_ids))],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (company_id, saved_at) VALUES (%s, %s) {upsert}",
+                [(company_id, now) for company_id in sorted(set(company_ids))],
+            )
 
 
 def _save_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> None:

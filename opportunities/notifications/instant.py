@@ -1,10 +1,13 @@
 """Instant match notifications, batched: never ten emails in one second.
 
-The matching engine calls `queue_match_emails(company_ids=...)` inside the same transaction as its
-writes: each instant member with new matches gets a batch row due INSTANT_BATCH_MINUTES later (the
-row commits or rolls back with the matches). `send_instant_batches` (Celery beat, every minute)
-sends each due batch as one email listing the member's new matches, best first, and records every
-match it names (InstantNotice), so the same match never goes twice to the same person."""
+The matching store marks each company whose matches it wrote (MatchesToAnnounce, in the
+transaction of the matches). `send_instant_batches` (Celery beat, every minute) first takes those
+marks (`announce_saved_matches`): each instant member with new matches gets a batch row due
+INSTANT_BATCH_MINUTES after the save, and the mark is deleted in the same transaction, so a worker
+lost between storing and emailing leaves the mark for the next minute. It then sends each due
+batch as one email listing the member's new matches, best first, and records every match it names
+(InstantNotice), so the same match never goes twice to the same person. The matching layer never
+calls this module: the notifications read what it left."""
 
 from datetime import timedelta
 
@@ -13,18 +16,40 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Membership, NotificationFrequency
+from opportunities.matching.models import MatchesToAnnounce
 from opportunities.notifications import content, selectors
 from opportunities.notifications.models import InstantBatch, InstantNotice
 from tradeportal.models import OutboxEmail
 from tradeportal.outbox import enqueue_many
 
 MAX_PER_EMAIL = 10
+MARKS_PER_TRANSACTION = 1000
 
 
-def queue_match_emails(*, company_ids) -> int:
-    """Open a batch for each instant member of these companies with new matches. Returns how
-    many batches were opened (a member's open batch just waits for its window)."""
-    due = timezone.now() + timedelta(minutes=settings.INSTANT_BATCH_MINUTES)
+def announce_saved_matches() -> int:
+    """Open the instant batches of the companies the matching store marked, and delete the marks,
+    a thousand companies per transaction. Marks that a save still holds are skipped (its matches
+    are not visible yet) and taken at the next look. Returns how many batches were opened."""
+    opened = 0
+    while True:
+        with transaction.atomic():
+            marks = dict(
+                MatchesToAnnounce.objects.select_for_update(skip_locked=True)
+                .order_by("saved_at")
+                .values_list("company_id", "saved_at")[:MARKS_PER_TRANSACTION]
+            )
+            if not marks:
+                return opened
+            opened += queue_match_emails(company_ids=list(marks), saved_at=marks)
+            MatchesToAnnounce.objects.filter(company_id__in=list(marks)).delete()
+
+
+def queue_match_emails(*, company_ids, saved_at: dict | None = None) -> int:
+    """Open a batch for each instant member of these companies with new matches, due
+    INSTANT_BATCH_MINUTES after the save (`saved_at`: company id -> time; now when absent).
+    Returns how many batches were opened (a member's open batch just waits for its window)."""
+    now, window = timezone.now(), timedelta(minutes=settings.INSTANT_BATCH_MINUTES)
+    saved_at = saved_at or {}
     memberships = list(
         selectors.notifiable_memberships(NotificationFrequency.INSTANT).filter(
             company_id__in=list(company_ids)
@@ -32,14 +57,18 @@ def queue_match_emails(*, company_ids) -> int:
     )
     waiting = selectors.new_matches_for_many(memberships)
     batches = [
-        InstantBatch(membership=m, due_at=due) for m in memberships if _untold(m, waiting[m.id])
+        InstantBatch(membership=m, due_at=saved_at.get(m.company_id, now) + window)
+        for m in memberships
+        if _untold(m, waiting[m.id])
     ]
     created = InstantBatch.objects.bulk_create(batches, ignore_conflicts=True)
     return len(created)
 
 
 def send_instant_batches(now=None) -> int:
-    """Queue one email per due batch with the member's new matches, best first. Returns emails."""
+    """Take the store's marks, then queue one email per due batch with the member's new matches,
+    best first. Returns emails."""
+    announce_saved_matches()
     now = now or timezone.now()
     sent = 0
     for batch_id in InstantBatch.objects.filter(due_at__lte=now).values_list("pk", flat=True):

@@ -103,11 +103,16 @@ def repeated_row(ctx, first: int, again: int) -> ImportRejected:
 def _copy(cursor, sql: str, chunks, ctx, progress) -> None:
     from psycopg import errors
 
-    reported = 0
+    reported = counted = 0
+    # A progress that can show a fraction (the admin's upload bar) takes the row count often.
+    rows_done = getattr(progress, "rows_done", None)
     try:
         with cursor.copy(sql) as copy:
             for text in _joined(chunks):
                 copy.write(text)
+                if rows_done and ctx.rows - counted >= 20_000:
+                    counted = ctx.rows
+                    rows_done(counted)
                 if ctx.rows - reported >= 500_000:
                     reported = ctx.rows
                     progress(_("%(count)s rows") % {"count": f"{reported:,}"})

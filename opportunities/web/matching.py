@@ -19,6 +19,7 @@ from opportunities.matching.selectors import MatchFilter, company_matches
 from opportunities.models import Interest, Match, Opportunity, Sector
 from opportunities.trade.productspace.selectors import next_products
 from opportunities.web.views import _current_company
+from tradeportal.chips import chips
 
 
 @login_required
@@ -38,13 +39,20 @@ def dashboard(request):
     last_visit = account_services.record_dashboard_visit(user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
+    sectors = Sector.objects.active()
+    filters = [
+        ("kind", _("Kind"), Match.Kind.choices),
+        ("sector", _("Sector"), [(s.slug, s.name) for s in sectors]),
+        ("show", _("Shown"), [("dismissed", _("also the ones marked not relevant"))]),
+    ]
     context = {
         "company": company,
+        "chips": chips(request.GET, filters),
         "page": page,
         "last_visit": last_visit,
         "query": query.urlencode(),
         "kinds": Match.Kind.choices,
-        "sectors": Sector.objects.active(),
+        "sectors": sectors,
         "show": show,
         "next_products": next_products(
             country=company.country, exported=company_selectors.exported_codes(company)

@@ -19,7 +19,7 @@ from tests.factories import (
     TradeDatasetFactory,
     UserFactory,
 )
-from tests.productspace.conftest import MATRIX
+from tests.trade.productspace.conftest import MATRIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -73,7 +73,7 @@ def world():
 
 
 def _product_space(chapters: list[str]) -> None:
-    """The hand-computed matrix of tests/productspace, on these chapters, built."""
+    """The hand-computed matrix of tests/trade/productspace, on these chapters, built."""
     dataset = TradeDatasetFactory(source="baci_oec", name="hs2.csv", is_synthetic=False)
     names = dict(zip("xyzw", chapters, strict=True))
     for code in chapters:

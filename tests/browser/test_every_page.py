@@ -1,6 +1,6 @@
 """Every page of the URLconf in a real browser, as a phone and a desktop, in Spanish and English.
 
-Like the authorisation matrix (tests/test_authorization_matrix.py, whose world it reuses), the
+Like the authorisation matrix (tests/web/test_authorization_matrix.py, whose world it reuses), the
 URLconf is walked, not listed by hand: a route with no entry in PAGES or SKIPPED (admin pages of
 a model are derived from the admin's registry) fails `test_every_route_is_visited_or_skipped`,
 so a new page cannot ship without being looked at. Each page is opened as the kinds of visitor
@@ -31,8 +31,11 @@ from django.contrib import admin
 from django.test import Client
 
 from companies.context_processors import SESSION_KEY
+from opportunities.matching import outcomes
+from opportunities.models import Opportunity
 from opportunities.notifications.content import unsubscribe_token
-from tests.test_authorization_matrix import World, routes_with_parameters, world  # noqa: F401
+from tests.factories import OpportunityFactory
+from tests.web.test_authorization_matrix import World, routes_with_parameters, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -124,6 +127,20 @@ PAGES: dict[str, Page] = {
     "opportunities:guide": Page(one("/guide/")),
     "opportunities:guide_chapter": Page(lambda w: ["/guide/08/"]),
     "opportunities:my_quotes": Page(one("/quotes/"), (MEMBER,)),
+    # After the match: the owner's firm accepted an introduction (with a message and a PDF),
+    # quotes on another firm's request, reads the quotes on its own, and answers an outcome.
+    "opportunities:introduction": Page(
+        lambda w: [f"/introductions/{w.objects['introduction'].pk}/"], (MEMBER,)
+    ),
+    "opportunities:quote_form": Page(
+        lambda w: [f"/requests/{w.objects['their_request'].pk}/quote/"], (MEMBER,)
+    ),
+    "opportunities:request_quotes": Page(
+        lambda w: [f"/requests/{w.objects['request'].pk}/quotes/"], (MEMBER,)
+    ),
+    "opportunities:outcome": Page(
+        lambda w: [f"/outcomes/{outcomes.token_for(w.objects['outcome'])}/"], (ANONYMOUS,)
+    ),
     "privacy_notice": Page(one("/privacy/")),
     "admin:index": Page(one("/admin/"), (STAFF,)),
     "admin:login": Page(one("/admin/login/"), (ANONYMOUS,)),
@@ -136,8 +153,6 @@ PAGES: dict[str, Page] = {
         lambda w: [f"/admin/companies/user/{w.owner.pk}/password/"], (STAFF,)
     ),
 }
-
-DEAL = "after the match: walked at 375 px by tests/browser/test_match_to_deal.py, not yet here"
 
 SKIPPED: dict[str, str] = {
     "health": "JSON for monitors",
@@ -171,10 +186,7 @@ SKIPPED: dict[str, str] = {
     "opportunities:introduction_attachment": "a PDF download",
     "admin:opportunities_abusereport_attachment": "a PDF download",
     "admin:opportunities_introductionoutcome_export": "a CSV download",
-    "opportunities:introduction": DEAL,
-    "opportunities:quote_form": DEAL,
-    "opportunities:request_quotes": DEAL,
-    "opportunities:outcome": DEAL,
+    "admin:opportunities_tradeupload_status": "an htmx fragment, seen inside the upload's page",
 }
 
 # Visible text that must not appear: English or "tú" on a Spanish page, Spanish on an English one.
@@ -331,6 +343,16 @@ def prepare(w: World) -> None:
         f"{user_pk_to_url_str(w.other)}-{default_token_generator.make_token(w.other)}"
     )
     w.objects["unsubscribe_token"] = unsubscribe_token(w.objects["owner_membership"].pk)
+    w.objects["their_request"] = OpportunityFactory(
+        kind=Opportunity.Kind.REQUEST,
+        company=w.objects["other_membership"].company,
+        market_country="MX",
+        hs_code=w.objects["demand"].hs_code,
+        title="Uva de mesa Red Globe, calibre XL",
+        quantity=40,
+        unit="t",
+        target_price_usd="1.80",
+    )
 
 
 def visits(w: World) -> dict[str, list[str]]:

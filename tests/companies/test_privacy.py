@@ -9,12 +9,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from companies import services, tasks
 from companies.models import PrivacyConsent, PrivacyNotice, User
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
-from tradeportal import emails
+from tradeportal import emails, privacy
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Tostado-Veracruz-91"
@@ -47,7 +48,7 @@ def test_the_notice_says_who_what_why_how_long_to_whom_and_how_to_exercise_arco_
         "Aviso de privacidad",
         "Versión 1",
         "Responsable",
-        "privacidad@tradeportal.local",
+        "solicitudes ARCO",  # the contact comes from settings (PRIVACY_CONTACT_EMAIL)
         "Qué datos tratamos",
         "Para qué los usamos",
         "Cuánto tiempo los conservamos",
@@ -151,7 +152,15 @@ def test_a_published_version_cannot_be_edited_in_the_admin_only_saved_as_new(cli
     )
     assert draft.status_code == 302
     assert PrivacyNotice.objects.current().version == 2
-    assert "Organismo de promoción" in client.get("/privacy/").content.decode()
+    assert "Texto nuevo." in client.get("/privacy/").content.decode()
+
+
+def test_the_admin_shows_the_responsible_party_from_settings_not_an_editable_copy(client, settings):
+    settings.PRIVACY_RESPONSIBLE_NAME = "Exportadora Andina S.A.C."
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get("/admin/companies/privacynotice/add/").content.decode()
+    assert "Exportadora Andina S.A.C." in page
+    assert 'name="responsible"' not in page and 'name="contact_email"' not in page
 
 
 def test_unverified_accounts_are_deleted_after_30_days_by_the_beat_task(settings):
@@ -190,3 +199,30 @@ def test_the_data_export_includes_the_consents(client):
     client.force_login(user)
     data = client.get("/companies/privacy/?download=1").json()
     assert [c["version"] for c in data["privacy_consents"]] == [1]
+
+
+def test_the_notice_names_the_responsible_party_configured_by_the_operator(client, settings):
+    settings.PRIVACY_RESPONSIBLE_NAME = "Promotora de Comercio Exterior, A.C."
+    settings.PRIVACY_RESPONSIBLE_ADDRESS = "Av. Paseo de la Reforma 100, 06600 Ciudad de México"
+    settings.PRIVACY_CONTACT_EMAIL = "arco@promotora.example.mx"
+    page = client.get(reverse("privacy_notice")).content.decode()
+    assert "Promotora de Comercio Exterior, A.C." in page
+    assert "Av. Paseo de la Reforma 100, 06600 Ciudad de México" in page
+    assert 'href="mailto:arco@promotora.example.mx"' in page
+    assert "PLACEHOLDER" not in page and "marcador de posición" not in page
+    assert privacy.check_responsible_party() == []
+
+
+def test_a_placeholder_responsible_party_is_labelled_and_warned_in_production(client, settings):
+    settings.PRIVACY_RESPONSIBLE_NAME = "[PLACEHOLDER] Legal name of the operator"
+    settings.PRIVACY_CONTACT_EMAIL = "arco@placeholder.invalid"
+    page = client.get(reverse("privacy_notice")).content.decode()
+    assert "[PLACEHOLDER] Legal name of the operator" in page
+    assert "Marcador de posición:" in page
+    settings.DEBUG = False
+    [warning] = privacy.check_responsible_party()
+    assert warning.id == "tradeportal.W001"
+    left = "PRIVACY_RESPONSIBLE_NAME, PRIVACY_RESPONSIBLE_ADDRESS, PRIVACY_CONTACT_EMAIL not set"
+    assert left in warning.msg
+    settings.DEBUG = True
+    assert privacy.check_responsible_party() == []

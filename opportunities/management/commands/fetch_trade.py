@@ -115,6 +115,7 @@ class Command(BaseCommand):
             )
             sub.add_argument("--retries", type=int, default=5, help="tries per request (5)")
             sub.add_argument("--max-wait", type=float, default=30.0, help="longest backoff, s")
+            sub.add_argument("--timeout", type=float, default=60.0, help="seconds per answer")
 
     def handle(self, *args, **options):
         folder = Path(options["download_dir"] or settings.TRADE_DOWNLOAD_DIR) / options["source"]
@@ -128,9 +129,10 @@ class Command(BaseCommand):
             else:
                 files, provenance = self.fetch_comtrade(folder, options)
         except FetchError as exc:
+            source = "DataMéxico" if options["source"] == "datamexico" else "UN Comtrade"
             raise CommandError(
-                f"{exc}. Nothing of it was imported; the files already complete are kept in "
-                f"{folder} and a new run resumes from them."
+                f"{source}, {exc}. Nothing of it was imported; the files already complete are "
+                f"kept in {folder} and a new run resumes from them."
             ) from exc
         self.import_files(files, options["source"], provenance)
 
@@ -148,6 +150,7 @@ class Command(BaseCommand):
             per_second=options["rate"],
             attempts=options["retries"],
             max_wait=options["max_wait"],
+            timeout=options["timeout"],
         )
         progress = Progress(self.stdout, len(parts), f"DataMéxico {options['year']}")
         try:
@@ -168,6 +171,7 @@ class Command(BaseCommand):
             attempts=options["retries"],
             max_wait=options["max_wait"],
             key=comtrade.api_key(),
+            timeout=options["timeout"],
         )
         if not fetch_options.key:
             self.stderr.write(comtrade.preview_warning())
@@ -196,7 +200,13 @@ class Command(BaseCommand):
                     provenance={**provenance, "fetched_at": fetched},
                 )
             except ImportRejected as exc:
-                raise CommandError(f"rejected, nothing of that file was written: {exc}") from exc
+                # set aside, so that a new run fetches it again instead of skipping it
+                aside = path.with_name(f"{path.name}.rejected")
+                path.replace(aside)
+                raise CommandError(
+                    f"rejected, nothing of that file was written: {exc} (kept as {aside.name}; "
+                    f"a new run fetches it again)"
+                ) from exc
         tasks.regenerate_demand.delay()
         self.stdout.write(
             self.style.SUCCESS(f"{len(files)} files imported; market demand is being regenerated")

@@ -25,7 +25,9 @@ from opportunities.trade.fetchers.http import (
     RETRIED,
     FetchError,
     RateLimiter,
+    bad_value,
     client,
+    decoded_json,
     get_with_retries,
     write_atomically,
 )
@@ -37,6 +39,12 @@ LICENCE = "UN Comtrade terms of use"
 PREVIEW_LIMIT = 500
 FIELDS = ["refYear", "period", "reporterISO", "partnerISO", "flowCode", "cmdCode", "primaryValue"]
 OPTIONAL = ["qty", "qtyUnitAbbr"]
+VALUES = {
+    "numbers": ("refYear", "primaryValue"),
+    "texts": ("reporterISO", "partnerISO", "flowCode", "cmdCode"),
+    "optional_numbers": ("qty",),
+    "optional_texts": ("qtyUnitAbbr",),
+}
 FLOWS = {"imports": "M", "exports": "X"}
 PARTNER_OF = {"PER": "MEX", "MEX": "PER"}
 
@@ -78,6 +86,7 @@ class Options:
     attempts: int = 5
     max_wait: float = 30.0
     key: str = ""
+    timeout: float = 60.0  # seconds for one answer
 
     @property
     def url(self) -> str:
@@ -103,7 +112,7 @@ def fetch(
 ) -> list[Path]:
     """Download every part not already complete; return the files of all parts."""
     limiter = RateLimiter(options.per_second)
-    with client() as http:
+    with client(options.timeout) as http:
         for part in parts:
             path = folder / part.filename
             if path.is_file():
@@ -159,7 +168,7 @@ def _records(http, part: Part, options: Options, limiter) -> list[dict]:
 
 def _validated(response, part: Part) -> list[dict]:
     try:
-        body = response.json()
+        body = decoded_json(response)
     except ValueError as exc:
         raise FetchError(
             _("%(where)s: the answer is not valid JSON (%(error)s)")
@@ -172,11 +181,16 @@ def _validated(response, part: Part) -> list[dict]:
         )
     if not data:
         raise FetchError(_("%(where)s: UN Comtrade returned no records") % {"where": part.where()})
-    for record in data:
+    for number, record in enumerate(data, start=1):
         missing = [f for f in FIELDS if not isinstance(record, dict) or f not in record]
         if missing:
             raise FetchError(
                 _("%(where)s: the response shape changed (missing %(fields)s)")
                 % {"where": part.where(), "fields": ", ".join(missing)}
+            )
+        if reason := bad_value(record, **VALUES):
+            raise FetchError(
+                _("%(where)s: UN Comtrade's record %(n)s: %(reason)s")
+                % {"where": part.where(), "n": number, "reason": reason}
             )
     return data

@@ -30,7 +30,9 @@ from opportunities.trade.fetchers.http import (
     RETRIED,
     FetchError,
     RateLimiter,
+    bad_value,
     client,
+    decoded_json,
     get_with_retries,
     write_atomically,
 )
@@ -51,6 +53,8 @@ FIELDS = [
     "Country",
     "Trade Value",
 ]
+NUMBERS = ("Month ID", "State ID", "HS6 ID", "Flow ID", "Trade Value")
+TEXTS = tuple(f for f in FIELDS if f not in NUMBERS)
 FLOWS = {"imports": "1", "exports": "2"}
 STATES = range(1, 33)  # INEGI codes of Mexico's 32 states
 PAGE_SIZE = 10_000
@@ -90,6 +94,7 @@ class Options:
     per_second: float = 4.0
     attempts: int = 5
     max_wait: float = 30.0
+    timeout: float = 60.0  # seconds for one answer
 
 
 # on_page(part, page, rows_in_page); on_file(part, rows, skipped)
@@ -124,7 +129,8 @@ def fetch(
             on_file(part, 0, True)
         else:
             todo.append(part)
-    with client() as http, ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
+    workers = max(1, options.concurrency)
+    with client(options.timeout) as http, ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [
             pool.submit(
                 _fetch_part, http, part, folder, options, limiter, stop, on_page, on_file, language
@@ -213,7 +219,7 @@ def _page(http, part: Part, flow: str, page: int, options: Options, limiter) -> 
 
 def _records(response: httpx.Response, where: str) -> list[dict]:
     try:
-        body = response.json()
+        body = decoded_json(response)
     except ValueError as exc:
         raise FetchError(
             _("%(where)s: the answer is not valid JSON (%(error)s)")
@@ -224,11 +230,16 @@ def _records(response: httpx.Response, where: str) -> list[dict]:
         raise FetchError(
             _("%(where)s: the response shape changed (no 'data' list)") % {"where": where}
         )
-    for record in data:
+    for number, record in enumerate(data, start=1):
         missing = [f for f in FIELDS if not isinstance(record, dict) or f not in record]
         if missing:
             raise FetchError(
                 _("%(where)s: the response shape changed (missing %(fields)s)")
                 % {"where": where, "fields": ", ".join(missing)}
+            )
+        if reason := bad_value(record, numbers=NUMBERS, texts=TEXTS):
+            raise FetchError(
+                _("%(where)s: DataMéxico's record %(n)s: %(reason)s")
+                % {"where": where, "n": number, "reason": reason}
             )
     return data

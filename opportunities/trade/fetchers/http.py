@@ -1,6 +1,8 @@
 """What the fetchers share: an HTTP client that retries, keeps to a request rate, says who it is,
 and errors that name the part of the fetch (state, month, page) that failed."""
 
+import json
+import math
 import os
 import threading
 import time
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 from tenacity import (
     retry,
     retry_if_exception_type,
@@ -24,10 +27,12 @@ class FetchError(Exception):
 
 
 class ServerError(Exception):
-    """A 5xx answer: worth another try."""
+    """A 5xx answer, or 429 (too many requests): worth another try."""
 
 
 RETRIED = (httpx.TimeoutException, httpx.TransportError, ServerError)
+MAX_TEXT = 10_000  # characters of a text field; real names and descriptions are far shorter
+MAX_VALUE = 10**15  # US dollars (or units) of one record: no country trades a quadrillion
 
 
 class RateLimiter:
@@ -76,7 +81,7 @@ def get_with_retries(
     def attempt() -> httpx.Response:
         limiter.wait()
         response = http.get(url, params=params)
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:
             raise ServerError(f"HTTP {response.status_code}")
         return response
 
@@ -95,3 +100,47 @@ def write_atomically(path: Path, write: Callable[[object], None]) -> None:
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def decoded_json(response: httpx.Response):
+    """The body as JSON: in the charset the answer declares, else strictly UTF-8 (JSON's own)."""
+    if response.charset_encoding:
+        return json.loads(response.text)
+    return json.loads(response.content)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def bad_value(record: dict, *, numbers=(), texts=(), optional_numbers=(), optional_texts=()):
+    """Why a record's values cannot be written to a file, or None: numbers must be finite JSON
+    numbers from 0 to MAX_VALUE, texts JSON strings of at most MAX_TEXT characters."""
+    for field in (*numbers, *optional_numbers):
+        value = record.get(field)
+        if value is None and field in optional_numbers:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _("%(field)s is not a number: %(value)s") % {
+                "field": field,
+                "value": _shown(value),
+            }
+        if not math.isfinite(value) or not 0 <= value < MAX_VALUE:
+            return _("%(field)s is out of range: %(value)s") % {
+                "field": field,
+                "value": _shown(value),
+            }
+    for field in (*texts, *optional_texts):
+        value = record.get(field)
+        if value is None and field in optional_texts:
+            continue
+        if not isinstance(value, str):
+            return _("%(field)s is not text: %(value)s") % {"field": field, "value": _shown(value)}
+        if len(value) > MAX_TEXT:
+            return _("%(field)s is longer than %(n)s characters") % {"field": field, "n": MAX_TEXT}
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _("%(field)s is not valid Unicode text") % {"field": field}
+    return None

@@ -8,7 +8,7 @@ from opportunities.models import CountryProduct, ProductProximity, ProductSpace,
 from opportunities.trade import tasks as trade_tasks
 from opportunities.trade.productspace.build import build_all
 from tests.factories import HSCodeFactory, TradeDatasetFactory
-from tests.productspace.conftest import add_rows
+from tests.trade.productspace.conftest import add_rows
 
 pytestmark = pytest.mark.django_db
 

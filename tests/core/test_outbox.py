@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from tests.opportunities.test_outbox_support import use_smtp
+from tests.notifications.test_outbox_support import use_smtp
 from tradeportal import outbox
 from tradeportal.models import OutboxEmail
 from tradeportal.outbox import enqueue_email

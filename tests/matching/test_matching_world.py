@@ -161,7 +161,7 @@ def test_the_engine_write_batches_one_instant_email_and_none_on_a_rematch(world)
     from django.utils import timezone
 
     from opportunities.notifications.instant import send_instant_batches
-    from tests.opportunities.test_outbox_support import member
+    from tests.notifications.test_outbox_support import member
     from tradeportal.models import OutboxEmail
 
     membership = member("instant", company=world["monitors_mx"], min_score=50)

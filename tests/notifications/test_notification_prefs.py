@@ -3,7 +3,7 @@
 import pytest
 
 from companies.models import Membership
-from tests.opportunities.test_outbox_support import member
+from tests.notifications.test_outbox_support import member
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from opportunities.admin import trade as trade_admin
 from opportunities.models import Sector, TradeDataset, TradeFlow, TradeUpload
-from opportunities.trade.uploads import upload_progress, upload_progress_key
+from opportunities.trade import uploads
+from opportunities.trade.uploads import UploadProgress, upload_progress, upload_progress_key
 from tests.factories import SectorFactory, UserFactory, image_bytes
 from tests.reference_data import data_dir
 
@@ -162,15 +163,45 @@ def test_an_upload_says_what_it_changed_and_its_page_follows_the_import(
     assert upload_progress(done.pk) == ""  # the progress line is gone once it finished
 
 
-def test_a_queued_upload_shows_its_progress_and_keeps_it_up_to_date(client, staff):
+def test_a_queued_upload_shows_a_progress_bar_that_refreshes_itself_then_the_result(client, staff):
     queued = TradeUpload.objects.create(file="imports/big.csv", format="baci")
-    cache.set(upload_progress_key(queued.pk), "120 000 filas")
+    status_url = f"/admin/opportunities/tradeupload/{queued.pk}/status/"
+    waiting = client.get(status_url).content.decode()
+    assert "<progress" in waiting and "Esperando a un proceso" in waiting
+    cache.set(upload_progress_key(queued.pk), UploadProgress(rows=120_000, total=480_000))
     page = client.get(f"/admin/opportunities/tradeupload/{queued.pk}/change/").content.decode()
-    assert "120 000 filas" in page
-    assert "js/admin-upload." in page  # reads the page again every 5 s while queued
-    finished = TradeUpload.objects.create(file="imports/x.csv", format="baci", status="done")
-    page = client.get(f"/admin/opportunities/tradeupload/{finished.pk}/change/").content.decode()
-    assert "js/admin-upload." not in page
+    assert re.search(r'<progress id="upload-progress" max="480000" value="120000"', page)
+    assert "120\xa0000 de 480\xa0000 filas (25\xa0%)" in page
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 2s"' in page
+    assert "<script>" not in page and "style=" not in page  # CSP: no inline script or style
+
+    cache.set(upload_progress_key(queued.pk), UploadProgress(rows=480_000, total=480_000))
+    assert 'value="480000"' in client.get(status_url).content.decode()
+    queued.status = TradeUpload.Status.DONE
+    queued.message = (
+        "480 000 filas importadas (2023–2024). Oportunidades: 3 publicadas, 2 actualizadas, "
+        "1 cerradas. Se recalculan las coincidencias de 12 empresas."
+    )
+    queued.save()
+    done = client.get(status_url).content.decode()
+    assert "hx-trigger" not in done  # the polling stops with the import
+    assert "3 publicadas, 2 actualizadas, 1 cerradas" in done and "12 empresas" in done
+    page = client.get(f"/admin/opportunities/tradeupload/{queued.pk}/change/").content.decode()
+    assert "htmx" not in page and "480 000 filas importadas" in page
+
+
+def test_the_status_of_an_upload_is_for_staff_only(client, staff):
+    queued = TradeUpload.objects.create(file="imports/big.csv", format="baci")
+    client.logout()
+    response = client.get(f"/admin/opportunities/tradeupload/{queued.pk}/status/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("content", [BACI, BACI.rstrip(b"\n")])
+def test_the_bar_is_full_at_the_file_s_data_lines(tmp_path, content):
+    path = tmp_path / "baci.csv"
+    path.write_bytes(content)
+    assert uploads.data_lines(path) == 2  # the header is not a row
 
 
 def test_without_a_worker_the_import_runs_beside_the_request_not_in_it(

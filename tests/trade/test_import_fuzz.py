@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from opportunities.models import TradeDataset, TradeFlow, TradeUpload
 from opportunities.trade.importing import import_trade_file
 from tests.factories import UserFactory
-from tests.opportunities.trade_files import FAULTS, TradeFile, trade_files
 from tests.reference_data import data_dir
+from tests.trade.trade_files import FAULTS, TradeFile, trade_files
 from tradeportal.importing import ImportRejected
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.conf import settings
 from tests.reference_data import data_dir
 from tradeportal import backups
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def drill_database() -> dict:

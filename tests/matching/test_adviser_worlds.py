@@ -6,7 +6,7 @@ import pytest
 from opportunities.matching import engine
 from opportunities.matching.scoring import COMPONENTS
 from opportunities.models import MatchingSettings
-from tests.opportunities.adviser_worlds import WEIGHT_WORLDS, WORLDS, build, ranked_labels
+from tests.matching.adviser_worlds import WEIGHT_WORLDS, WORLDS, build, ranked_labels
 
 pytestmark = pytest.mark.django_db
 

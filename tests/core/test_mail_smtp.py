@@ -3,7 +3,7 @@
 import pytest
 
 from opportunities.notifications import digests
-from tests.opportunities.test_outbox_support import match, member, smtp_server, use_smtp
+from tests.notifications.test_outbox_support import match, member, smtp_server, use_smtp
 from tradeportal.models import OutboxEmail
 from tradeportal.outbox import send_queued
 

@@ -15,7 +15,7 @@ from opportunities.models import Match
 from opportunities.notifications import digests
 from tests.conftest import WorkerProcess
 from tests.factories import CompanyFactory, OpportunityFactory, RegionFactory
-from tests.opportunities.test_outbox_support import REASONS, smtp_server
+from tests.notifications.test_outbox_support import REASONS, smtp_server
 from tradeportal import outbox
 from tradeportal.models import OutboxEmail
 

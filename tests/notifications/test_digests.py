@@ -5,7 +5,7 @@ from django.core import mail
 
 from opportunities.models import Match
 from opportunities.notifications import digests
-from tests.opportunities.test_outbox_support import match, member
+from tests.notifications.test_outbox_support import match, member
 from tradeportal.models import OutboxEmail
 from tradeportal.outbox import send_queued
 

@@ -65,7 +65,7 @@ FIRST_NOTICE = importlib.import_module("companies.migrations.0007_privacy_notice
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 PASSWORD = "a-Strong-pass-123"  # the factories' password

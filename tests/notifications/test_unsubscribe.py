@@ -6,7 +6,7 @@ from django.core import mail
 from companies.models import Membership
 from opportunities.notifications import digests
 from opportunities.notifications.content import unsubscribe_token
-from tests.opportunities.test_outbox_support import match, member
+from tests.notifications.test_outbox_support import match, member
 from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import pytest
 
 from companies.models import Company
 from opportunities.admin import work
-from opportunities.models import MatchingRun, Opportunity, TradeUpload
-from tests.factories import CompanyFactory, OpportunityFactory, UserFactory
+from opportunities.matching import interests
+from opportunities.models import AbuseReport, MatchingRun, Opportunity, Thread, TradeUpload
+from tests.factories import CompanyFactory, MembershipFactory, OpportunityFactory, UserFactory
 from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +56,36 @@ def test_each_link_opens_the_list_filtered_to_that_work(staff_client):
     assert "Verificada S.A.C." not in page
 
 
+def test_open_abuse_reports_are_counted_and_link_to_the_open_ones(staff_client):
+    seller = CompanyFactory(legal_name="Uvas del Sur S.A.C.")
+    buyer = CompanyFactory(legal_name="Supermercados del Centro")
+    user = MembershipFactory(company=seller).user
+    interest = interests.express_interest(company=seller, user=user, target_company=buyer)
+    interests.answer_interest(interest=interest, company=buyer, accept=True)
+    thread, _ = Thread.objects.get_or_create(interest=interest)
+    for reason, status in [
+        ("Pide pagos por adelantado", AbuseReport.Status.OPEN),
+        ("Ofrece un producto falso", AbuseReport.Status.OPEN),
+        ("Ya revisado por el equipo", AbuseReport.Status.RESOLVED),
+    ]:
+        AbuseReport.objects.create(thread=thread, company=buyer, reason=reason, status=status)
+
+    reports = row(staff_client.get("/admin/").content.decode(), "Denuncias de abuso por revisar")
+    assert ">2<" in reports
+    link = "/admin/opportunities/abusereport/?status__exact=open"
+    assert link in reports
+    listed = staff_client.get(link).content.decode()
+    assert "Pide pagos por adelantado" in listed and "Ofrece un producto falso" in listed
+    assert "Ya revisado por el equipo" not in listed
+
+
 def test_another_area_adds_its_work_through_the_hook(staff_client, monkeypatch):
     monkeypatch.setattr(
         work,
         "WORK_SOURCES",
-        [*work.WORK_SOURCES, lambda: [work.WorkItem("Denuncias de abuso", 3, "/admin/")]],
+        [*work.WORK_SOURCES, lambda: [work.WorkItem("Fichas por traducir", 3, "/admin/")]],
     )
-    assert ">3<" in row(staff_client.get("/admin/").content.decode(), "Denuncias de abuso")
+    assert ">3<" in row(staff_client.get("/admin/").content.decode(), "Fichas por traducir")
 
 
 def test_the_admin_says_how_many_companies_it_verified_in_good_spanish(staff_client):

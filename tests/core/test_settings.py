@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARS = {
     "DATABASE_URL",
     "REDIS_URL",
@@ -19,6 +19,9 @@ CONFIG_VARS = {
     "SECURE_SSL_REDIRECT",
     "CELERY_RESULT_BACKEND",
     "CONN_MAX_AGE",
+    "PRIVACY_RESPONSIBLE_NAME",
+    "PRIVACY_RESPONSIBLE_ADDRESS",
+    "PRIVACY_CONTACT_EMAIL",
 }
 PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tradeportal",
@@ -26,6 +29,9 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "SECRET_KEY": "k" * 20 + "-production-secret-that-is-long-and-random-5f1c9a7e2b",
     "ALLOWED_HOSTS": "tradeportal.example.com",
+    "PRIVACY_RESPONSIBLE_NAME": "Promotora de Comercio Exterior, A.C.",
+    "PRIVACY_RESPONSIBLE_ADDRESS": "Av. Paseo de la Reforma 100, Juárez, 06600 Ciudad de México",
+    "PRIVACY_CONTACT_EMAIL": "arco@tradeportal.example.com",
 }
 
 PRINT_SETTINGS = """
@@ -89,3 +95,18 @@ def test_check_deploy_passes_with_production_variables():
     result = run_python("", PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_with_the_placeholder_responsible_party_is_warned_by_the_checks():
+    env = {k: v for k, v in PRODUCTION.items() if k != "PRIVACY_RESPONSIBLE_ADDRESS"}
+    env["PRIVACY_CONTACT_EMAIL"] = "arco@placeholder.invalid"
+    result = run_python("", env, "manage.py", "check", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "tradeportal.W001" in result.stderr
+    assert "PRIVACY_RESPONSIBLE_ADDRESS, PRIVACY_CONTACT_EMAIL not set" in result.stderr
+    assert "PRIVACY_RESPONSIBLE_NAME" not in result.stderr
+
+
+def test_development_shows_the_placeholder_without_a_warning():
+    result = run_python("", {}, "manage.py", "check", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
