@@ -21,6 +21,7 @@ from opportunities.matching import services as matching_services
 from opportunities.models import Opportunity, Sector
 from opportunities.trade import chapters, charts, provenance
 from opportunities.trade.figures import headline_figures
+from opportunities.web import cards
 from tradeportal.i18n import ALPHA3, country_name
 from tradeportal.pagecache import DIRECTORY, OPPORTUNITIES, SECTORS, TRADE, cache_public_page
 
@@ -44,14 +45,17 @@ def browse(request):
     filterset = OpportunityFilter(request.GET, queryset=open_opportunities())
     # Pick the page's ids on the opportunity table alone, then load those rows with what the
     # cards show: joining the HS codes before the sort made PostgreSQL hash the whole table.
-    ids = filterset.qs.values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = cards(list(page.object_list))
+    rows = filterset.qs.select_related(None).only("pk", "updated_at", "hs_code_id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The cards come from the cache (opportunities.web.cards); only the missing ones are loaded.
+    page.object_list = list(page.object_list)
+    page_cards = cards.rendered(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "cards": page_cards,
         "query": query.urlencode(),
         "chips": filterset.active(query),
     }
@@ -59,16 +63,6 @@ def browse(request):
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])  # the results alone for htmx, else the page
     return response
-
-
-def cards(ids: list[int]) -> list[Opportunity]:
-    """The opportunities `ids`, in that order, with what a card shows."""
-    rows = (
-        Opportunity.objects.select_related("hs_code", "sector", "market_region", "dataset")
-        .defer("figures", "search_text", "description", "moderation_note")
-        .in_bulk(ids)
-    )
-    return [rows[pk] for pk in ids]
 
 
 @cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY, TRADE)
