@@ -1,12 +1,16 @@
 """The browse page's filters, read from the URL so a search can be shared and bookmarked."""
 
+import logging
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import F, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Region
@@ -15,9 +19,12 @@ from opportunities.reference import search
 from opportunities.reference.forms import HSCodeInput
 from opportunities.reference.hs_search import codes_under
 from opportunities.reference.models import Sector
+from tradeportal import pagecache
 from tradeportal.chips import Chip, chips, form_fields
 from tradeportal.i18n import Country
 
+logger = logging.getLogger(__name__)
+CHOICES_SECONDS = 24 * 3600
 SORTS = {
     "relevance": ("-rank", "-value_usd", "-pk"),
     "value": (F("value_usd").desc(nulls_last=True), "-pk"),
@@ -110,11 +117,9 @@ class OpportunityFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("sort", "relevance")
         super().__init__(data, *args, **kwargs)
-        self.filters["sector"].extra["choices"] = [
-            (sector.slug, sector.name)
-            for sector in Sector.objects.active().only("slug", "name_es", "name_en")
-        ]
-        self.filters["region"].extra["choices"] = region_choices(data.get("market"))
+        sectors, regions = reference_choices()
+        self.filters["sector"].extra["choices"] = sectors
+        self.filters["region"].extra["choices"] = region_choices(data.get("market"), regions)
 
     def active(self, query) -> list[Chip]:
         """The filters in use, each with the link that removes it (the browse page's chips)."""
@@ -152,9 +157,47 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset  # applied last, in qs, once the search rank exists
 
 
-def region_choices(market: str | None) -> list:
+def _read_reference_choices() -> tuple[list, list]:
+    sectors = [
+        (sector.slug, sector.name)
+        for sector in Sector.objects.active().only("slug", "name_es", "name_en")
+    ]
+    regions = list(
+        Region.objects.order_by("country", "name").values_list("country", "code", "name")
+    )
+    return sectors, regions
+
+
+_CHOICES: dict[str, tuple[list, list]] = {}  # this process's copy of the latest versions
+
+
+def reference_choices() -> tuple[list, list]:
+    """The sectors' choices and the regions' rows, read once per version of the reference data
+    and language, not per request: a sector or region change moves the SECTORS version (its
+    admin and importers announce it, tradeportal.pagecache)."""
+    try:
+        key = f"browse-choices:{get_language()}:{pagecache.versions(pagecache.SECTORS)}"
+        found = _CHOICES.get(key) or cache.get(key)
+    except Exception:  # the cache is down: read them
+        logger.exception("could not read the browse filters' choices")
+        return _read_reference_choices()
+    if found is None:
+        found = _read_reference_choices()
+        try:
+            cache.set(key, found, CHOICES_SECONDS)
+        except Exception:
+            logger.exception("could not store the browse filters' choices")
+    if key not in _CHOICES:
+        if len(_CHOICES) > 8:  # old versions
+            _CHOICES.clear()
+        _CHOICES[key] = found
+    return found
+
+
+def region_choices(market: str | None, rows=None) -> list:
     """States and regions grouped by country; only the chosen market's once one is chosen."""
-    rows = Region.objects.order_by("country", "name").values_list("country", "code", "name")
+    if rows is None:
+        rows = Region.objects.order_by("country", "name").values_list("country", "code", "name")
     groups: dict[str, list] = {}
     for country, code, name in rows:
         if not market or country == market:

@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from opportunities.models import Opportunity
+from companies.models import Region
+from opportunities.models import Opportunity, Sector
 from opportunities.web import cards
 from tests.factories import HSCodeFactory, OpportunityFactory, RegionFactory, SectorFactory
 from tradeportal import pagecache
@@ -204,3 +207,19 @@ def test_cards_are_rendered_once_and_reused_by_the_next_pages(
     assert "4 oportunidades" in first
     english = client.get("/en/opportunities/").content.decode()
     assert "Coffee" in english and len(rendered) == 4  # each language its own cards
+
+
+def test_the_filters_read_sectors_and_regions_once_per_version(
+    client, catalogue, no_page_cache, django_capture_on_commit_callbacks
+):
+    SectorFactory(name_es="Agroalimentos", slug="agro")
+    assert "Agroalimentos" in client.get("/opportunities/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/opportunities/", {"sort": "value"})
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert Sector._meta.db_table not in read and Region._meta.db_table not in read
+    with django_capture_on_commit_callbacks(execute=True):  # as the sector admin does
+        SectorFactory(name_es="Minería", slug="mineria")
+        pagecache.public_pages_changed(pagecache.SECTORS)
+    page = client.get("/opportunities/").content.decode()
+    assert "Minería" in page and "Agroalimentos" in page
