@@ -77,3 +77,24 @@ def rendered(opportunities: list[Opportunity], complete: bool = False) -> list[s
         except Exception:
             logger.exception("could not store the opportunity cards")
     return html
+
+
+def cached(name: str, opportunity: Opportunity, areas: tuple[str, ...], build) -> str:
+    """HTML about one opportunity that `build()` renders, kept like its card: per id,
+    `updated_at`, language and the versions of `areas` (the other public data it shows)."""
+    try:
+        key = _key(
+            opportunity.pk, opportunity.updated_at, get_language(), pagecache.versions(*areas)
+        )
+        found = cache.get(f"{name}:{key}")
+    except Exception:  # the cache is down: render it
+        logger.exception("could not read a cached %s", name)
+        return build()
+    if found is not None:
+        return mark_safe(found)  # HTML this module rendered and stored
+    html = build()
+    try:
+        cache.set(f"{name}:{key}", str(html), SECONDS)
+    except Exception:
+        logger.exception("could not store a %s", name)
+    return html

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -69,20 +70,35 @@ def browse(request):
 def opportunity_detail(request, pk: int):
     """Show one published opportunity with the numbers behind it, charted and tabled."""
     opportunity = get_object_or_404(open_opportunities().exclude(status="draft"), pk=pk)
+    # Its numbers, charts and tables are rendered once per version (opportunities.web.cards);
+    # what depends on the visitor (the quote and interest forms) is rendered each time.
+    body = cards.cached(
+        "opportunity-page",
+        opportunity,
+        (SECTORS, TRADE, DIRECTORY),
+        lambda: render_to_string("opportunities/detail_body.html", _detail_context(opportunity)),
+    )
     related = (
         open_opportunities()
+        .select_related(None)
+        .only("pk", "updated_at")
         .filter(hs_code__code__startswith=opportunity.hs_code_id[:2])
         .exclude(pk=opportunity.pk)
         .order_by("-value_usd")[:5]
     )
-    context = {"opportunity": opportunity, "related": related, **_demand_charts(opportunity)}
+    context = {"opportunity": opportunity, "body": body, "related": cards.rendered(list(related))}
+    return render(request, "opportunities/detail.html", context)
+
+
+def _detail_context(opportunity: Opportunity) -> dict:
+    context = {"opportunity": opportunity, **_demand_charts(opportunity)}
     if opportunity.kind == Opportunity.Kind.DEMAND:
         chapter = chapters.chapter_totals(
             ALPHA3[opportunity.market_country], opportunity.hs_code_id[:2]
         )
         context["chapter"] = chapter.rows[0] if chapter else None
         context["chapter_dataset"] = chapter.dataset if chapter else None
-    return render(request, "opportunities/detail.html", context)
+    return context
 
 
 def _demand_charts(opportunity: Opportunity) -> dict:
