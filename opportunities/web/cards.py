@@ -9,6 +9,8 @@ areas): a changed opportunity, or a renamed sector, gets a new key, so its card 
 once. The 20 cards of a page are read with one `get_many`; only the missing ones are rendered.
 """
 
+import functools
+import hashlib
 import logging
 
 from django.core.cache import cache
@@ -21,7 +23,13 @@ from tradeportal import pagecache
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "opportunities/card.html"
-TEMPLATE_VERSION = 1  # raise it when card.html changes: the stored cards then stop being read
+# The templates' text is part of the key: a deployed change of a card stops old cards being read.
+TEMPLATES = (
+    TEMPLATE,
+    "opportunities/detail_body.html",
+    "includes/data_source.html",
+    "includes/bar_chart.html",
+)
 SECONDS = 24 * 3600  # kept a day at most; the key changes with everything the card shows
 AREAS = (pagecache.SECTORS, pagecache.TRADE)  # sector, region, HS and dataset names
 
@@ -35,10 +43,16 @@ def load(ids: list[int]) -> dict[int, Opportunity]:
     )
 
 
+@functools.cache
+def _templates_stamp() -> str:
+    text = "".join(get_template(name).template.source for name in TEMPLATES)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def _key(pk: int, updated_at, language: str, versions: tuple) -> str:
     stamp = updated_at.timestamp() if updated_at else ""
     names = ":".join(str(v) for v in versions)
-    return f"card:{TEMPLATE_VERSION}:{language}:{pk}:{stamp}:{names}"
+    return f"card:{_templates_stamp()}:{language}:{pk}:{stamp}:{names}"
 
 
 def render(opportunity: Opportunity) -> str:
