@@ -69,6 +69,13 @@ def _lookup(key: str, areas) -> tuple[tuple, tuple | None]:
     return tuple(found.get(k) for k in keys), found.get(key)
 
 
+def versions(*areas: str) -> tuple:
+    """The current versions of `areas`: a key built with them changes when one of them does.
+
+    For fragments (cards, form options) cached beside the pages and shared by all visitors."""
+    return _lookup(_version_key(areas[0]), areas)[0]
+
+
 def _cleaned_params(request, params: tuple[str, ...]) -> list[tuple[str, str]]:
     return sorted(
         (name, value.strip())

@@ -285,10 +285,13 @@ def regenerate() -> dict[str, int]:
             counts["published"] += 1
         else:
             counts["updated"] += 1
+        opportunity.updated_at = now  # its cached card (opportunities.web.cards) is keyed on it
         (to_update if opportunity.pk else to_create).append(opportunity)
     Opportunity.objects.bulk_create(to_create, batch_size=1000)
     Opportunity.objects.bulk_update(
-        to_update, [*FILLED_FIELDS, "status", "published_at", "closed_at"], batch_size=1000
+        to_update,
+        [*FILLED_FIELDS, "status", "published_at", "closed_at", "updated_at"],
+        batch_size=1000,
     )
     gone = [k for k, o in existing.items() if k not in kept and o.status == "published"]
     counts["closed"] = Opportunity.objects.filter(demand_key__in=gone).update(

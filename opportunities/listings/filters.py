@@ -1,16 +1,16 @@
 """The browse page's filters, read from the URL so a search can be shared and bookmarked."""
 
-from dataclasses import dataclass
+import logging
 
 import django_filters
 from django import forms
 from django.core.cache import cache
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Region
@@ -19,9 +19,12 @@ from opportunities.reference import search
 from opportunities.reference.forms import HSCodeInput
 from opportunities.reference.hs_search import codes_under
 from opportunities.reference.models import Sector
+from tradeportal import pagecache
 from tradeportal.chips import Chip, chips, form_fields
-from tradeportal.i18n import Country, localized
+from tradeportal.i18n import Country
 
+logger = logging.getLogger(__name__)
+CHOICES_SECONDS = 24 * 3600
 SORTS = {
     "relevance": ("-rank", "-value_usd", "-pk"),
     "value": (F("value_usd").desc(nulls_last=True), "-pk"),
@@ -35,25 +38,30 @@ class Select(forms.Select):
     browse page's rendering time (about 100 options)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group, group_options, _index in widget["optgroups"]:
-            options = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], " selected" if option["selected"] else "", option["label"])
-                    for option in group_options
-                ),
-            )
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, options))
-            if not group:
-                groups[-1] = options
+        # Straight from the choices: Django's per-option dictionaries (get_context) cost more
+        # than the HTML. The first option whose value is chosen is selected, as in Django.
+        chosen, selected = set(self.format_value(value)), False
+        parts = []
+
+        def option(option_value, label) -> str:
+            nonlocal selected
+            option_value = "" if option_value is None else str(option_value)
+            is_selected = not selected and option_value in chosen
+            selected = selected or is_selected
+            flag = " selected" if is_selected else ""
+            return format_html('<option value="{}"{}>{}</option>', option_value, flag, label)
+
+        for group, options in self.choices:
+            if isinstance(options, (list, tuple)):
+                inner = mark_safe("".join(option(v, label) for v, label in options))
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, inner))
+            else:
+                parts.append(option(group, options))
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
-            flatatt(widget["attrs"]),
-            mark_safe("".join(groups)),
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(parts)),
         )
 
 
@@ -114,8 +122,9 @@ class OpportunityFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("sort", "relevance")
         super().__init__(data, *args, **kwargs)
-        self.filters["sector"].extra["choices"] = sector_choices()
-        self.filters["region"].extra["choices"] = region_choices(data.get("market"))
+        sectors, regions = reference_choices()
+        self.filters["sector"].extra["choices"] = sectors
+        self.filters["region"].extra["choices"] = region_choices(data.get("market"), regions)
 
     def active(self, query) -> list[Chip]:
         """The filters in use, each with the link that removes it (the browse page's chips)."""
@@ -153,53 +162,49 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset  # applied last, in qs, once the search rank exists
 
 
-# The filter form's choices change only with the reference data: read once, kept in the cache
-# until a sector or region is saved or deleted (and at most CHOICES_TIMEOUT seconds, for a
-# change made past the ORM, such as a bulk update).
-CHOICES_KEY = "filters:choices:v1"
-CHOICES_TIMEOUT = 300
-
-
-def _choice_rows() -> dict:
-    rows = cache.get(CHOICES_KEY)
-    if rows is None:
-        rows = {
-            "sectors": list(Sector.objects.active().values_list("slug", "name_es", "name_en")),
-            "regions": list(
-                Region.objects.order_by("country", "name").values_list("country", "code", "name")
-            ),
-        }
-        cache.set(CHOICES_KEY, rows, CHOICES_TIMEOUT)
-    return rows
-
-
-def reference_changed(**kwargs) -> None:
-    cache.delete(CHOICES_KEY)
-
-
-for _model in (Sector, Region):
-    post_save.connect(reference_changed, sender=_model, dispatch_uid=f"filters-{_model}")
-    post_delete.connect(reference_changed, sender=_model, dispatch_uid=f"filters-del-{_model}")
-
-
-@dataclass(frozen=True)
-class _Names:
-    name_es: str
-    name_en: str
-
-
-def sector_choices() -> list:
-    """The active sectors by slug, named in the visitor's language."""
-    return [
-        (slug, localized(_Names(name_es, name_en), "name"))
-        for slug, name_es, name_en in _choice_rows()["sectors"]
+def _read_reference_choices() -> tuple[list, list]:
+    sectors = [
+        (sector.slug, sector.name)
+        for sector in Sector.objects.active().only("slug", "name_es", "name_en")
     ]
+    regions = list(
+        Region.objects.order_by("country", "name").values_list("country", "code", "name")
+    )
+    return sectors, regions
 
 
-def region_choices(market: str | None) -> list:
+_CHOICES: dict[str, tuple[list, list]] = {}  # this process's copy of the latest versions
+
+
+def reference_choices() -> tuple[list, list]:
+    """The sectors' choices and the regions' rows, read once per version of the reference data
+    and language, not per request: a sector or region change moves the SECTORS version (its
+    admin and importers announce it, tradeportal.pagecache)."""
+    try:
+        key = f"browse-choices:{get_language()}:{pagecache.versions(pagecache.SECTORS)}"
+        found = _CHOICES.get(key) or cache.get(key)
+    except Exception:  # the cache is down: read them
+        logger.exception("could not read the browse filters' choices")
+        return _read_reference_choices()
+    if found is None:
+        found = _read_reference_choices()
+        try:
+            cache.set(key, found, CHOICES_SECONDS)
+        except Exception:
+            logger.exception("could not store the browse filters' choices")
+    if key not in _CHOICES:
+        if len(_CHOICES) > 8:  # old versions
+            _CHOICES.clear()
+        _CHOICES[key] = found
+    return found
+
+
+def region_choices(market: str | None, rows=None) -> list:
     """States and regions grouped by country; only the chosen market's once one is chosen."""
+    if rows is None:
+        rows = Region.objects.order_by("country", "name").values_list("country", "code", "name")
     groups: dict[str, list] = {}
-    for country, code, name in _choice_rows()["regions"]:
+    for country, code, name in rows:
         if not market or country == market:
             groups.setdefault(country, []).append((code, name))
     return [(Country(country).label, options) for country, options in groups.items()]

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from opportunities.matching import services as matching_services
 from opportunities.models import Opportunity, Sector
 from opportunities.trade import chapters, charts, provenance
 from opportunities.trade.figures import headline_figures
+from opportunities.web import cards
 from tradeportal.i18n import ALPHA3, country_name
 from tradeportal.pagecache import DIRECTORY, OPPORTUNITIES, SECTORS, TRADE, cache_public_page
 
@@ -44,14 +46,17 @@ def browse(request):
     filterset = OpportunityFilter(request.GET, queryset=open_opportunities())
     # Pick the page's ids on the opportunity table alone, then load those rows with what the
     # cards show: joining the HS codes before the sort made PostgreSQL hash the whole table.
-    ids = filterset.qs.values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = cards(list(page.object_list))
+    rows = filterset.qs.select_related(None).only("pk", "updated_at", "hs_code_id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The cards come from the cache (opportunities.web.cards); only the missing ones are loaded.
+    page.object_list = list(page.object_list)
+    page_cards = cards.rendered(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "cards": page_cards,
         "query": query.urlencode(),
         "chips": filterset.active(query),
     }
@@ -61,34 +66,39 @@ def browse(request):
     return response
 
 
-def cards(ids: list[int]) -> list[Opportunity]:
-    """The opportunities `ids`, in that order, with what a card shows."""
-    rows = (
-        Opportunity.objects.select_related("hs_code", "sector", "market_region", "dataset")
-        .defer("figures", "search_text", "description", "moderation_note")
-        .in_bulk(ids)
-    )
-    return [rows[pk] for pk in ids]
-
-
 @cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY, TRADE)
 def opportunity_detail(request, pk: int):
     """Show one published opportunity with the numbers behind it, charted and tabled."""
     opportunity = get_object_or_404(open_opportunities().exclude(status="draft"), pk=pk)
+    # Its numbers, charts and tables are rendered once per version (opportunities.web.cards);
+    # what depends on the visitor (the quote and interest forms) is rendered each time.
+    body = cards.cached(
+        "opportunity-page",
+        opportunity,
+        (SECTORS, TRADE, DIRECTORY),
+        lambda: render_to_string("opportunities/detail_body.html", _detail_context(opportunity)),
+    )
     related = (
         open_opportunities()
+        .select_related(None)
+        .only("pk", "updated_at")
         .filter(hs_code__code__startswith=opportunity.hs_code_id[:2])
         .exclude(pk=opportunity.pk)
         .order_by("-value_usd")[:5]
     )
-    context = {"opportunity": opportunity, "related": related, **_demand_charts(opportunity)}
+    context = {"opportunity": opportunity, "body": body, "related": cards.rendered(list(related))}
+    return render(request, "opportunities/detail.html", context)
+
+
+def _detail_context(opportunity: Opportunity) -> dict:
+    context = {"opportunity": opportunity, **_demand_charts(opportunity)}
     if opportunity.kind == Opportunity.Kind.DEMAND:
         chapter = chapters.chapter_totals(
             ALPHA3[opportunity.market_country], opportunity.hs_code_id[:2]
         )
         context["chapter"] = chapter.rows[0] if chapter else None
         context["chapter_dataset"] = chapter.dataset if chapter else None
-    return render(request, "opportunities/detail.html", context)
+    return context
 
 
 def _demand_charts(opportunity: Opportunity) -> dict:

@@ -3,10 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from opportunities.models import Opportunity
+from companies.models import Region
+from opportunities.models import Opportunity, Sector
+from opportunities.web import cards
 from tests.factories import HSCodeFactory, OpportunityFactory, RegionFactory, SectorFactory
+from tradeportal import pagecache
 from tradeportal.text import fold
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +158,68 @@ def test_regions_are_grouped_by_country_and_limited_to_the_chosen_market(client,
     assert '<optgroup label="Perú"><option value="PE-LIM">Lima</option></optgroup>' in both
     peru = client.get("/opportunities/?market=PE").content.decode()
     assert "PE-LIM" in peru and "MX-JAL" not in peru
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Pages rendered every time, as for a signed-in visitor or a new URL: the cards' own cache."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+def test_a_changed_opportunity_shows_its_new_card_at_once(client, catalogue, no_page_cache):
+    assert "Café, incluso tostado" in client.get("/opportunities/").content.decode()
+    coffee = catalogue["coffee"]
+    coffee.title = "Café de altura para Jalisco"
+    coffee.save()
+    page = client.get("/opportunities/").content.decode()
+    assert "Café de altura para Jalisco" in page
+    assert "Café, incluso tostado" not in page
+
+
+def test_a_renamed_sector_shows_in_the_cards_at_once(
+    client, catalogue, no_page_cache, django_capture_on_commit_callbacks
+):
+    coffee = catalogue["coffee"]
+    coffee.sector = SectorFactory(name_es="Agroalimentos", slug="agro")
+    coffee.save()
+    assert "Agroalimentos" in client.get("/opportunities/").content.decode()
+    coffee.sector.name_es = "Alimentos y bebidas"
+    coffee.sector.save()
+    with django_capture_on_commit_callbacks(execute=True):  # as the sector admin does
+        pagecache.public_pages_changed(pagecache.SECTORS)
+    page = client.get("/opportunities/").content.decode()
+    assert "Alimentos y bebidas" in page
+    assert "Agroalimentos" not in page
+
+
+def test_cards_are_rendered_once_and_reused_by_the_next_pages(
+    client, catalogue, no_page_cache, monkeypatch
+):
+    rendered = []
+    render = cards.render
+    monkeypatch.setattr(cards, "render", lambda o: rendered.append(o.pk) or render(o))
+    first = client.get("/opportunities/").content.decode()
+    assert sorted(rendered) == sorted(o.pk for o in catalogue.values())
+    rendered.clear()
+    assert client.get("/opportunities/", {"sort": "value"}).status_code == 200
+    assert client.get("/opportunities/").content.decode() == first
+    assert rendered == []  # every card came from the cache
+    assert "4 oportunidades" in first
+    english = client.get("/en/opportunities/").content.decode()
+    assert "Coffee" in english and len(rendered) == 4  # each language its own cards
+
+
+def test_the_filters_read_sectors_and_regions_once_per_version(
+    client, catalogue, no_page_cache, django_capture_on_commit_callbacks
+):
+    SectorFactory(name_es="Agroalimentos", slug="agro")
+    assert "Agroalimentos" in client.get("/opportunities/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/opportunities/", {"sort": "value"})
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert Sector._meta.db_table not in read and Region._meta.db_table not in read
+    with django_capture_on_commit_callbacks(execute=True):  # as the sector admin does
+        SectorFactory(name_es="Minería", slug="mineria")
+        pagecache.public_pages_changed(pagecache.SECTORS)
+    page = client.get("/opportunities/").content.decode()
+    assert "Minería" in page and "Agroalimentos" in page

@@ -116,3 +116,13 @@ def test_the_market_insights_page_shows_the_articles_figures_with_source(
 def test_the_methodology_page_explains_the_formula(client, path, words):
     body = client.get(path).content.decode()
     assert words in body and "s × M" in body
+
+
+def test_a_changed_opportunity_page_shows_its_new_numbers_at_once(client, monitors, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # rendered each time: its parts' own cache
+    first = client.get(f"/opportunities/{monitors.pk}/").content.decode()
+    assert client.get(f"/opportunities/{monitors.pk}/").content.decode() == first
+    monitors.title = "Monitores para Lima"
+    monitors.save()
+    page = client.get(f"/opportunities/{monitors.pk}/").content.decode()
+    assert '<h1 class="opportunity-title">Monitores para Lima</h1>' in page
