@@ -9,6 +9,7 @@ from companies.models import Region
 from opportunities.reference.models import Sector
 from tests.api.conftest import error
 from tests.factories import CompanyFactory, OpportunityFactory, TradeFlowFactory
+from tradeportal import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -141,12 +142,21 @@ def test_keyset_pages_read_the_same_few_queries_at_any_size_and_depth(world, ano
     assert counts == [1, 1, 1]
 
 
-def test_a_new_sector_or_region_is_a_filter_at_once_despite_the_cached_choices(world, anonymous):
+def test_a_new_sector_or_region_is_a_filter_at_once_despite_the_cached_choices(
+    world, anonymous, django_capture_on_commit_callbacks
+):
     assert anonymous.get("/api/v1/opportunities/").status_code == 200  # choices now cached
     assert anonymous.get("/api/v1/opportunities/?sector=brand-new").status_code == 400
-    Sector.objects.create(slug="brand-new", name_es="Nuevo", name_en="New")
+    # every writer of sectors and regions (admin, importers) announces the change
+    with django_capture_on_commit_callbacks(execute=True):
+        Sector.objects.create(slug="brand-new", name_es="Nuevo", name_en="New")
+        pagecache.public_pages_changed(pagecache.SECTORS)
     assert anonymous.get("/api/v1/opportunities/?sector=brand-new").status_code == 200
-    region = Region.objects.create(country="PE", code="PE-ZZZ", national_code="99", name="Nueva")
+    with django_capture_on_commit_callbacks(execute=True):
+        region = Region.objects.create(
+            country="PE", code="PE-ZZZ", national_code="99", name="Nueva"
+        )
+        pagecache.public_pages_changed(*pagecache.AREAS)
     assert anonymous.get(f"/api/v1/opportunities/?region={region.code}").status_code == 200
 
 
