@@ -26,12 +26,13 @@ from bench.common import (
     REFERENCE,
     ROOT,
     bench_database_url,
+    database_url,
     manage,
     prepare_database,
     run_clients,
     run_measured,
 )
-from bench.measure import RUNS, database_url, figure, free_port, load_average, prepared_key
+from bench.measure import RUNS, figure, free_port, load_average, prepared_key
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "16"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "8"))

@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, bench_database_url, prepare_database
+from bench.measure import free_port
 from tradeportal.celery import worker_argv
 
 COMPANIES = int(os.environ.get("BENCH_MAIL_COMPANIES", "20000"))
@@ -35,12 +36,6 @@ class Counting:
         with self.lock:
             self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def setup(port: int) -> dict:
@@ -143,7 +138,7 @@ def main() -> None:
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = Counting()
-    port = free_port()
+    port = free_port("BENCH_MAIL_SMTP_PORT")
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     env = setup(port)

@@ -13,33 +13,25 @@ OUT = ROOT / "bench" / "out"
 REFERENCE = ("import_hs", "import_regions", "import_sectors")
 
 
-def bench_database_url(name: str) -> str:
-    """Return the URL of a fresh database `name` on the server of DATABASE_URL.
-
-    BENCH_DB_SUFFIX keeps the benchmark databases of concurrent checkouts apart.
-    """
+def database_url(name: str) -> str:
+    """The URL of database `name` (with BENCH_DB_SUFFIX, which keeps the benchmark databases of
+    concurrent checkouts apart) on the server of DATABASE_URL, whether or not it exists."""
     name += os.environ.get("BENCH_DB_SUFFIX", "")
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tradeportal")
-    parsed = urlparse(base)
+    return urlparse(base)._replace(path=f"/{name}").geturl()
+
+
+def bench_database_url(name: str) -> str:
+    """Return the URL of a fresh database `name` on the server of DATABASE_URL."""
+    url = database_url(name)
+    parsed = urlparse(url)
     if not parsed.scheme.startswith("postgres"):
         sys.exit("benchmarks need PostgreSQL: set DATABASE_URL (make bench-* does)")
-    admin = [
-        "psql",
-        "-h",
-        parsed.hostname or "127.0.0.1",
-        "-p",
-        str(parsed.port or 5432),
-        "-U",
-        parsed.username or "postgres",
-        "-d",
-        "postgres",
-        "-q",
-        "-v",
-        "ON_ERROR_STOP=1",
-    ]
+    admin = psql_args(parsed._replace(path="/postgres").geturl())
+    name = parsed.path.lstrip("/")
     subprocess.run([*admin, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
     subprocess.run([*admin, "-c", f"CREATE DATABASE {name}"], check=True)
-    return parsed._replace(path=f"/{name}").geturl()
+    return url
 
 
 def psql_args(url: str) -> list[str]:

@@ -5,7 +5,8 @@ import os
 import socket
 import statistics
 import subprocess
-from urllib.parse import urlparse
+
+from bench.common import psql_args
 
 RUNS = max(1, int(os.environ.get("BENCH_RUNS", "3")))
 
@@ -42,32 +43,11 @@ def free_port(variable: str) -> int:
     raise SystemExit("no free TCP port")
 
 
-def database_url(name: str) -> str:
-    """The URL of database `name` (with BENCH_DB_SUFFIX) on the server of DATABASE_URL, whether
-    or not it exists."""
-    name += os.environ.get("BENCH_DB_SUFFIX", "")
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tradeportal")
-    return urlparse(base)._replace(path=f"/{name}").geturl()
-
-
 def prepared_key(url: str) -> str | None:
     """The key a previous run wrote in the database's bench_prepared table once it had loaded
     it completely, or None (no such database, or a run that stopped half-way)."""
-    parsed = urlparse(url)
     result = subprocess.run(
-        [
-            "psql",
-            "-h",
-            parsed.hostname or "127.0.0.1",
-            "-p",
-            str(parsed.port or 5432),
-            "-U",
-            parsed.username or "postgres",
-            "-d",
-            parsed.path.lstrip("/"),
-            "-Atqc",
-            "SELECT key FROM bench_prepared",
-        ],
+        [*psql_args(url), "-Atc", "SELECT key FROM bench_prepared"],
         capture_output=True,
         text=True,
     )
