@@ -1,15 +1,17 @@
-"""What firms are matched with, indexed along the HS tree, and the best N of them for one
-product of a firm (loaded by loading.py, scored by scoring.py, ranked by ranking.py).
+"""What firms are matched with, indexed along the HS tree, and a firm's best N of them (loaded
+by loading.py, scored by scoring.py, walked by ranking.py).
 
-A firm's score with a candidate is the best over its products, so its best N are among the best
-N of each of its products taken alone. Those depend only on the product and the firm's profile
-(country, sectors, certifications, size, dismissed headings...), so they are computed once and
-shared by every firm with the same product and profile. Candidates are visited in order of the
-highest score they could reach (`scoring.ceiling`: what the candidate itself brings, with what
-depends on the firm at its best) and the visit stops as soon as none left can beat the N-th
-found. For counterpart firms, those tied with the N-th are kept too, and each firm takes its own
-window of them (`ranking.Shortlist`), so exposure among equals spreads instead of going to the
-lowest ids. Work per product is a few dozen scores, not a whole chapter.
+A firm's score with a candidate is the best over its products. Every candidate sits in sorted
+lists by what it brings itself, one list per (HS prefix at a fit level, [sector]) for
+opportunities and per (direction, country, HS prefix at a fit level, size, [sector]) for
+counterpart firms; what the firm's product adds to a whole list (the fit level, a shared sector,
+how the two sizes fit) is one number per list. The firm's walk (`ranking.best_first`) merges the
+lists of all its products at once in order of ceiling (`scoring.ceiling`: the score the candidate
+could reach with requirements met and nothing dismissed) and stops as soon as none left can enter
+its best N, so the ceiling is exact for most candidates and a firm's list costs a few dozen
+evaluations from plain values. Only the N kept are built with their components and reasons.
+Counterpart firms of equal score are ranked by each firm's own rotation (`ranking.tie_order`),
+so exposure among equals spreads instead of going to the lowest ids.
 """
 
 from dataclasses import dataclass
@@ -20,14 +22,11 @@ from opportunities.matching import loading, reasons
 from opportunities.matching.loading import CounterpartRow, Opening
 from opportunities.matching.ranking import (
     LEVELS,
-    Bounded,
     Found,
-    Ranked,
-    Shortlist,
-    best_by_ceiling,
-    best_with_ties,
+    best_first,
+    one_card_per_party,
     prefix,
-    rank_opportunity,
+    tie_order,
 )
 from opportunities.matching.scoring import (
     PRODUCT_FITS,
@@ -35,12 +34,16 @@ from opportunities.matching.scoring import (
     Weights,
     ceiling,
     components,
+    demand_size,
     freshness,
     product_fit,
+    requirements_share,
     score,
-    score_value,
     size_fit,
+    value_of_parts,
 )
+
+MARGIN = 0.01  # above the ceilings' float sums in another order than the score's
 
 
 @dataclass(frozen=True)
@@ -58,17 +61,6 @@ class Profile:
     def for_opportunities(self) -> tuple:
         """The part opportunities' scores depend on (size and requirements do not count)."""
         return (self.country, self.sectors, self.certifications, self.dismissed)
-
-
-IndexKey = tuple  # (level, HS prefix) or (level, HS prefix, sector id)
-
-
-def _bounded(firms: list[tuple[float, CounterpartRow]], bonus: float, code: str, fit: float):
-    """Counterpart firms sorted by what they bring, as a stream by ceiling at one fit level with
-    `code` (those of a closer fit come through the closer level's stream)."""
-    for own, row in firms:
-        if product_fit(code, row.code) == fit:
-            yield Bounded(-(own + bonus), row.pk, row)
 
 
 def opportunity_candidate(
@@ -129,134 +121,189 @@ class Candidates:
         # ties among counterpart firms rotate with each day's run (stable within the day)
         self.seed = self.now.date().toordinal()
         self.openings = loading.openings(needs, self.now)
-        self._indexes: dict[str, dict[IndexKey, list[Bounded]]] = {}
+        # what an opening brings whatever the firm: its demand and freshness components
+        self._own = {o.pk: (_demand(o), freshness(o.age_days)) for o in self.openings}
+        self._indexes: dict[str, dict[tuple, list]] = {}
+        # the ceiling is linear in its components: the weight of each, in score points
+        w = weights
+        factor = 100 * max(1.0, w.dismissal_penalty) / (w.total or 1.0)
+        self._points = {name: factor * getattr(w, name) for name in w.__dataclass_fields__}
         self._load_counterparts()
-        self._best: dict[tuple, list[Found]] = {}
 
     def _load_counterparts(self) -> None:
-        """Verified firms by (direction, country, HS code), best first by what they bring
-        themselves (recent activity, a complete profile), so that a walk by ceiling can stop."""
-        w = self.weights
-        # (direction, country, level, HS prefix) -> firms listed under a code with that prefix
-        self._firms: dict[tuple[str, str, int, str], list[tuple[float, CounterpartRow]]] = {}
+        """Verified firms by (direction, country, level, HS prefix), then by size, all of them and
+        by sector, best first by what they bring themselves (recent activity, a complete
+        profile)."""
+        points = self._points
+        # (direction, country, level, prefix) -> size -> (every firm, {sector: its firms})
+        self._firms: dict[tuple, dict[str, tuple[list, dict[int, list]]]] = {}
+        entries = []
         for row in loading.counterparts(self.needs, self.now):
-            own = ceiling(
-                {"freshness": freshness(row.activity_days), "profile": row.completeness},
-                w,
-                product=0.0,
-                sector=True,
-                demand=1.0,
-            )
+            fresh = freshness(row.activity_days)
+            own = points["freshness"] * fresh + points["profile"] * row.completeness
+            entries.append((-own, row.pk, (row, fresh)))  # one per row, shared by its lists
+        entries.sort(key=_entry_order)  # so every list is filled in order, never sorted
+        prefixes: dict[str, tuple[str, ...]] = {}
+        for entry in entries:
+            row = entry[2][0]
+            shared = prefixes.get(row.code)
+            if shared is None:
+                shared = prefixes[row.code] = tuple(prefix(row.code, level) for level in LEVELS)
             for level in LEVELS:
-                key = (row.direction, row.country, level, prefix(row.code, level))
-                self._firms.setdefault(key, []).append((own, row))
-        for firms in self._firms.values():
-            firms.sort(key=lambda pair: (-pair[0], pair[1].pk))
-        self._countries = {country for _direction, country, _level, _prefix in self._firms}
-        # the ceiling is linear in the product fit: what each fit level adds to a firm's own
-        total = sum(getattr(w, name) for name in ("product", "sector", "demand", "requirements"))
-        total += w.freshness + w.profile
-        factor = 100 * max(1.0, w.dismissal_penalty) / (total or 1.0)
-        self._level_bonus = [factor * w.product * fit for fit in PRODUCT_FITS]
+                key = (row.direction, row.country, level, shared[level])
+                by_size = self._firms.get(key)
+                if by_size is None:
+                    by_size = self._firms[key] = {}
+                group = by_size.get(row.size)
+                if group is None:
+                    group = by_size[row.size] = ([], {})
+                group[0].append(entry)
+                for sector in row.sectors:
+                    listed = group[1].get(sector)
+                    if listed is None:
+                        group[1][sector] = [entry]
+                    else:
+                        listed.append(entry)
+        self._countries = {key[1] for key in self._firms}
 
-    def _index(self, country: str) -> dict[IndexKey, list[Bounded]]:
+    def _index(self, country: str) -> dict[tuple, list]:
         """Opportunities outside `country` by (level, HS prefix[, sector]), best ceiling first."""
         if country in self._indexes:
             return self._indexes[country]
-        index: dict[IndexKey, list[Bounded]] = {}
+        index: dict[tuple, list] = {}
         for opening in self.openings:
             if opening.market == country:
                 continue  # a firm never matches demand in its own country
             parts = components(opportunity_candidate(opening, opening.code, Profile(country)))
+            item = (opening, *self._own[opening.pk])
             for level in LEVELS:
                 shared = prefix(opening.code, level)
                 for sector in (False, True) if opening.sector_id is not None else (False,):
                     key = (level, shared, opening.sector_id) if sector else (level, shared)
                     bound = ceiling(parts, self.weights, product=PRODUCT_FITS[level], sector=sector)
-                    index.setdefault(key, []).append(Bounded(-bound, opening.pk, opening))
+                    index.setdefault(key, []).append((-bound - MARGIN, opening.pk, item))
         for listed in index.values():
-            listed.sort(key=lambda entry: entry.order)
+            listed.sort(key=_entry_order)
         self._indexes[country] = index
         return index
 
-    def forget_shortlists(self) -> None:
-        """Drop the best-N lists computed so far (the index and the loaded rows stay)."""
-        self._best.clear()
+    def streams(self, firm) -> list[tuple]:
+        """Every list the firm's products reach, with what each product adds to its ceilings."""
+        index = self._index(firm.country)
+        sectors = sorted(firm.sectors)
+        streams = []
+        for code, volume in firm.exports.items():
+            via = ("opportunity", code, volume)
+            for level in LEVELS:
+                shared = prefix(code, level)
+                for key in ((level, shared), *((level, shared, s) for s in sectors)):
+                    if listed := index.get(key):
+                        streams.append((0.0, listed, via))
+        points, others = self._points, sorted(self._countries - {firm.country})
+        fits = _SizeFits(firm.size)
+        for role, codes, direction in (
+            ("buyer", firm.exports, "import"),
+            ("supplier", firm.imports, "export"),
+        ):
+            for code in codes:
+                via = (role, code, None)
+                for level in LEVELS:
+                    base = points["product"] * PRODUCT_FITS[level] + points["requirements"]
+                    base += MARGIN
+                    shared = prefix(code, level)
+                    for country in others:
+                        by_size = self._firms.get((direction, country, level, shared))
+                        for size, (every, by_sector) in (by_size or {}).items():
+                            offset = base + points["demand"] * fits[role, size]
+                            streams.append((offset, every, via))
+                            for sector in sectors:
+                                if listed := by_sector.get(sector):
+                                    streams.append((offset + points["sector"], listed, via))
+        return streams
 
-    def opportunities(self, code: str, volume: float | None, profile: Profile) -> list[Found]:
-        """The best `keep` opportunities for a firm product, above the floor, best first."""
-        key = ("opportunity", code, volume, profile.for_opportunities)
-        if key not in self._best:
-            self._best[key] = self._best_opportunities(code, volume, profile)
-        return self._best[key]
+    def best_for(self, firm) -> list[Found]:
+        """The firm's best matches above the floor: opportunities and counterparts, best first,
+        a buyer and its requests on one card."""
+        weights, seed, me = self.weights, self.seed, firm.pk
+        fits = _SizeFits(firm.size)
+        sectors, held, dismissed = firm.sectors, firm.certifications, firm.dismissed_headings
+        required_by_me = frozenset(firm.required)
 
-    def _best_opportunities(self, code: str, volume, profile: Profile) -> list[Found]:
-        index = self._index(profile.country)
-        streams = [
-            index.get(key, ())
-            for level in LEVELS
-            for key in (
-                (level, prefix(code, level)),
-                *((level, prefix(code, level), sector) for sector in profile.sectors),
+        def evaluate(via, item):
+            kind, code, volume = via
+            if kind == "opportunity":
+                opening, demand, fresh = item
+                volume_fits = None
+                if volume is not None and opening.kind == "request" and opening.value:
+                    volume_fits = volume >= opening.value
+                parts = (
+                    product_fit(code, opening.code),
+                    1.0 if opening.sector_id in sectors else 0.0,
+                    demand,
+                    requirements_share(opening.required, held, volume_fits),
+                    fresh,
+                    opening.completeness,
+                )
+                value = value_of_parts(parts, opening.code[:4] in dismissed, weights)
+                return (-value, False, opening.pk), (True, opening.pk)
+            row, fresh = item
+            if row.pk == me:
+                return None  # never its own counterpart
+            if kind == "buyer":
+                met = requirements_share(row.required, held)
+            else:
+                met = requirements_share(required_by_me, row.certifications)
+            parts = (
+                product_fit(code, row.code),
+                0.0 if sectors.isdisjoint(row.sectors) else 1.0,
+                fits[kind, row.size],
+                met,
+                fresh,
+                row.completeness,
             )
-        ]
+            value = value_of_parts(parts, row.code[:4] in dismissed, weights)
+            return (-value, True, tie_order(me, row.pk, seed)), (False, row.pk)
 
-        def score_one(opening: Opening) -> Found | None:
+        chosen = best_first(self.streams(firm), keep=self.keep, floor=self.floor, evaluate=evaluate)
+        return one_card_per_party([self._found(firm, via, item) for _rank, via, item in chosen])
+
+    def _found(self, firm, via, item) -> Found:
+        """A kept candidate with its components and reasons."""
+        kind, code, volume = via
+        profile = firm.profile(code)
+        if kind == "opportunity":
+            opening = item[0]
             candidate = opportunity_candidate(opening, code, profile, volume)
             value, parts = score(candidate, self.weights)
-            if value == 0:
-                return None
             why = reasons.explain_opportunity(opening, profile.country, code, candidate)
-            return Found(value, "opportunity", opening.pk, parts, why, party=opening.company_id)
+            return Found(value, kind, opening.pk, parts, why, party=opening.company_id)
+        row = item[0]
+        candidate = counterpart_candidate(code, kind, profile, row)
+        value, parts = score(candidate, self.weights)
+        parts["other_code"] = row.code
+        why = reasons.explain_counterpart(row.name, row.country, row.code, kind, code, candidate)
+        return Found(value, kind, row.pk, parts, why, party=row.pk)
 
-        def value_of(opening: Opening) -> float:
-            return score_value(opportunity_candidate(opening, code, profile, volume), self.weights)
 
-        return best_by_ceiling(
-            streams, keep=self.keep, floor=self.floor, score_one=score_one, value_of=value_of
-        )
+def _demand(opening: Opening) -> float:
+    """An opening's demand component (as `opportunity_candidate` gives it to the scorer)."""
+    unrealised = opening.unrealised if opening.kind == "demand" else None
+    return demand_size(opening.value or None, opening.growth, unrealised)
 
-    def ranked_opportunities(self, code: str, volume: float | None, profile: Profile) -> list:
-        return [rank_opportunity(f) for f in self.opportunities(code, volume, profile)]
 
-    def counterparts(self, code: str, role: str, profile: Profile, *, firm: int) -> list[Ranked]:
-        """The best `keep` counterpart firms for a product of `firm`, ranked for it.
+class _SizeFits(dict):
+    """How a firm of one size fits counterparts of each size, by (its role, their size)."""
 
-        role "buyer": firms importing what the firm exports; "supplier": the other way round."""
-        key = (role, code, profile)
-        if key not in self._best:
-            self._best[key] = self._shortlist(code, role, profile)
-        return self._best[key].for_firm(firm, self.seed, self.keep)
+    def __init__(self, size: str):
+        super().__init__()
+        self.size = size
 
-    def _shortlist(self, code: str, role: str, profile: Profile) -> Shortlist:
-        direction = "import" if role == "buyer" else "export"
-        countries = sorted(self._countries - {profile.country})
-        streams = [
-            _bounded(firms, self._level_bonus[level], code, PRODUCT_FITS[level])
-            for level in LEVELS
-            for country in countries
-            if (firms := self._firms.get((direction, country, level, prefix(code, level))))
-        ]
+    def __missing__(self, key: tuple[str, str]) -> float:
+        role, other = key
+        fit = size_fit(self.size, other) if role == "buyer" else size_fit(other, self.size)
+        self[key] = fit
+        return fit
 
-        def score_one(row: CounterpartRow) -> Found | None:
-            candidate = counterpart_candidate(code, role, profile, row)
-            value, parts = score(candidate, self.weights)
-            if value == 0:
-                return None
-            parts["other_code"] = row.code
-            why = reasons.explain_counterpart(
-                row.name, row.country, row.code, role, code, candidate
-            )
-            return Found(value, role, row.pk, parts, why, party=row.pk)
 
-        def value_of(row: CounterpartRow) -> float:
-            return score_value(counterpart_candidate(code, role, profile, row), self.weights)
-
-        return best_with_ties(
-            streams,
-            keep=self.keep,
-            floor=self.floor,
-            seed=self.seed,
-            score_one=score_one,
-            value_of=value_of,
-        )
+def _entry_order(entry: tuple) -> tuple:
+    return (entry[0], entry[1])

@@ -14,7 +14,7 @@ from opportunities.listings.models import Opportunity
 from opportunities.matching import store
 from opportunities.matching.candidates import Candidates, Profile
 from opportunities.matching.models import Match, MatchingRun, MatchingSettings
-from opportunities.matching.ranking import Found, best_of_lists, one_card_per_party
+from opportunities.matching.ranking import Found
 from opportunities.matching.scoring import Weights
 
 CHUNK = 5000  # companies per task of a full rematch: few, large units of work
@@ -97,22 +97,9 @@ def load_firms(company_ids) -> dict[int, Firm]:
 
 
 def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
-    """The firm's best matches above the floor: opportunities and counterparts, best first.
-
-    Each product's list is ranked for the firm, best first, so merging them yields a candidate
-    first through the firm's product that scores it highest; the merge stops at `keep`, then a
-    buyer and its requests share one card."""
-    lists = [
-        *(candidates.ranked_opportunities(c, v, firm.profile(c)) for c, v in firm.exports.items()),
-        *(candidates.counterparts(c, "buyer", firm.profile(c), firm=firm.pk) for c in firm.exports),
-        *(
-            candidates.counterparts(c, "supplier", firm.profile(c), firm=firm.pk)
-            for c in firm.imports
-        ),
-    ]
-    # never its own counterpart; a buyer and its request on one card
-    chosen = best_of_lists(lists, keep=candidates.keep, exclude=[(False, firm.pk)])
-    return one_card_per_party(chosen)
+    """The firm's best matches above the floor: opportunities and counterparts, best first (a
+    buyer and its requests on one card)."""
+    return candidates.best_for(firm)
 
 
 def needs_of(firms) -> set[tuple[str, str, str]]:
@@ -133,7 +120,6 @@ def match_companies(company_ids, candidates: Candidates | None = None) -> int:
     if candidates is None:
         candidates = Candidates(*load_settings(), needs=needs_of(firms.values()))
     rows = [(firm.pk, found) for firm in firms.values() for found in best_matches(firm, candidates)]
-    candidates.forget_shortlists()  # shared within a chunk; a run's would fill the memory
     return store.save(list(firms), rows)
 
 

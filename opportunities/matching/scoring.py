@@ -124,9 +124,18 @@ def _log_scale(value: float, low: float, high: float) -> float:
 def requirements_met(candidate: Candidate) -> float:
     """The share of required certifications the supplier holds, halved when its volume falls
     short."""
-    required = candidate.required_certifications
-    met = 1.0 if not required else len(required & candidate.firm_certifications) / len(required)
-    if candidate.volume_fits is False:
+    return requirements_share(
+        candidate.required_certifications, candidate.firm_certifications, candidate.volume_fits
+    )
+
+
+def requirements_share(
+    required: frozenset[str], held: frozenset[str], volume_fits: bool | None = None
+) -> float:
+    """`requirements_met` from its values: the share of `required` in `held`, halved when the
+    volume falls short."""
+    met = 1.0 if not required else len(required & held) / len(required)
+    if volume_fits is False:
         met *= 0.5
     return met
 
@@ -182,8 +191,15 @@ def _weighted(parts, weights: Weights) -> float:
 
 
 def _value(candidate: Candidate, parts: tuple[float, ...], weights: Weights) -> float:
+    return value_of_parts(parts, candidate.similar_dismissed, weights)
+
+
+def value_of_parts(parts: tuple[float, ...], dismissed: bool, weights: Weights) -> float:
+    """The score of a candidate that passed the hard rules, from its components in COMPONENTS
+    order: what `score` returns, to the last digit, for the engine's walk, which computes the
+    components from plain values instead of building a Candidate."""
     value = _weighted(parts, weights)
-    if candidate.similar_dismissed:
+    if dismissed:
         value *= weights.dismissal_penalty
     return round(value, 2)
 
