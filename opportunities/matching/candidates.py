@@ -135,35 +135,36 @@ class Candidates:
         by sector, best first by what they bring themselves (recent activity, a complete
         profile)."""
         points = self._points
-        # (direction, country, level, prefix) -> size -> (every firm, {sector: its firms})
-        self._firms: dict[tuple, dict[str, tuple[list, dict[int, list]]]] = {}
-        entries = []
+        # the firms by product first: (direction, country, code, size) -> (all, {sector: some})
+        leaves: dict[tuple, tuple[list, dict[int, list]]] = {}
         for row in loading.counterparts(self.needs, self.now):
             fresh = freshness(row.activity_days)
             own = points["freshness"] * fresh + points["profile"] * row.completeness
-            entries.append((-own, row.pk, (row, fresh)))  # one per row, shared by its lists
-        entries.sort(key=_entry_order)  # so every list is filled in order, never sorted
-        prefixes: dict[str, tuple[str, ...]] = {}
-        for entry in entries:
-            row = entry[2][0]
-            shared = prefixes.get(row.code)
-            if shared is None:
-                shared = prefixes[row.code] = tuple(prefix(row.code, level) for level in LEVELS)
+            entry = (-own, row.pk, (row, fresh))  # one per row, shared by its lists
+            leaf = leaves.get((row.direction, row.country, row.code, row.size))
+            if leaf is None:
+                leaf = leaves[row.direction, row.country, row.code, row.size] = ([], {})
+            leaf[0].append(entry)
+            for sector in row.sectors:
+                leaf[1].setdefault(sector, []).append(entry)
+        # then at each fit level: (direction, country, level, prefix) -> size -> the same
+        self._firms: dict[tuple, dict[str, tuple[list, dict[int, list]]]] = {}
+        for (direction, country, code, size), (every, by_sector) in leaves.items():
             for level in LEVELS:
-                key = (row.direction, row.country, level, shared[level])
-                by_size = self._firms.get(key)
-                if by_size is None:
-                    by_size = self._firms[key] = {}
-                group = by_size.get(row.size)
+                by_size = self._firms.setdefault(
+                    (direction, country, level, prefix(code, level)), {}
+                )
+                group = by_size.get(size)
                 if group is None:
-                    group = by_size[row.size] = ([], {})
-                group[0].append(entry)
-                for sector in row.sectors:
-                    listed = group[1].get(sector)
-                    if listed is None:
-                        group[1][sector] = [entry]
-                    else:
-                        listed.append(entry)
+                    group = by_size[size] = ([], {})
+                group[0].extend(every)
+                for sector, listed in by_sector.items():
+                    group[1].setdefault(sector, []).extend(listed)
+        for by_size in self._firms.values():
+            for every, by_sector in by_size.values():
+                every.sort()  # by ceiling, then id (a firm listed twice: by its rows' codes)
+                for listed in by_sector.values():
+                    listed.sort()
         self._countries = {key[1] for key in self._firms}
 
     def _index(self, country: str) -> dict[tuple, list]:

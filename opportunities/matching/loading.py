@@ -152,9 +152,11 @@ def counterparts(needs, now: datetime) -> list[CounterpartRow]:
     for direction, chapter, country in counterparts_wanted(needs):
         query |= chapters_filter([chapter], direction=direction, company__country=country)
     products = CompanyProduct.objects.filter(query, company__status=Company.Status.VERIFIED)
+    # the firms as a subquery, never a list of ids: a full run has 100,000 of them
+    listed = products.values("company_id")
     firms = {
         row.pk: row
-        for row in Company.objects.filter(pk__in=products.values("company_id"))
+        for row in Company.objects.filter(pk__in=listed)
         .order_by()
         .values_list(
             "pk",
@@ -170,46 +172,43 @@ def counterparts(needs, now: datetime) -> list[CounterpartRow]:
     }
     sectors: dict[int, set[int]] = {}
     for company_id, sector_id in Company.sectors.through.objects.filter(
-        company_id__in=firms
+        company_id__in=listed
     ).values_list("company_id", "sector_id"):
         sectors.setdefault(company_id, set()).add(sector_id)
     required: dict[int, set[str]] = {}
     for company_id, certifications in (
         Opportunity.objects.open()
-        .filter(kind=Opportunity.Kind.REQUEST, company_id__in=firms)
+        .filter(kind=Opportunity.Kind.REQUEST, company_id__in=listed)
         .values_list("company_id", "required_certifications")
     ):
         required.setdefault(company_id, set()).update(certifications or ())
-    facts = {pk: _facts(firm, sectors.get(pk, ()), now) for pk, firm in firms.items()}
+    # what a firm's score depends on, once per firm and shared by each of its products
+    facts = {
+        pk: _facts(firm, sectors.get(pk, ()), required.get(pk, ()), now)
+        for pk, firm in firms.items()
+    }
     return [
-        CounterpartRow(
-            direction=direction,
-            country=country,
-            code=code,
-            pk=pk,
-            name=facts[pk].name,
-            size=facts[pk].size,
-            sectors=frozenset(sectors.get(pk, ())),
-            certifications=facts[pk].certifications,
-            required=frozenset(required.get(pk, ())),
-            activity_days=facts[pk].activity_days,
-            completeness=facts[pk].completeness,
-        )
+        CounterpartRow(direction, country, code, pk, *facts[pk])
         for direction, country, code, pk in products.order_by().values_list(
             "direction", "company__country", "hs_code_id", "company_id"
         )
+        if pk in facts  # a firm verified after the first query is left to its own rematch
     ]
 
 
 class Facts(NamedTuple):
+    """The fields of CounterpartRow that come from the firm, in its order."""
+
     name: str
     size: str
+    sectors: frozenset[int]
     certifications: frozenset[str]
+    required: frozenset[str]
     activity_days: int
     completeness: float
 
 
-def _facts(firm, sectors, now: datetime) -> Facts:
+def _facts(firm, sectors, required, now: datetime) -> Facts:
     """What a counterpart firm's score depends on, from its company row."""
     active = max(filter(None, (firm.updated_at, firm.verified_at)), default=now)
     certifications = frozenset(firm.certifications or ())
@@ -218,7 +217,9 @@ def _facts(firm, sectors, now: datetime) -> Facts:
     return Facts(
         name=firm.trade_name or firm.legal_name,
         size=firm.size,
+        sectors=frozenset(sectors),
         certifications=certifications,
+        required=frozenset(required),
         activity_days=max((now - active).days, 0),
         completeness=round(filled / PROFILE_PARTS, 3),
     )
