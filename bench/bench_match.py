@@ -342,6 +342,7 @@ def start_workers(env: dict) -> list[subprocess.Popen]:
     """Two processes on the full rematch's queues, one of its own on the rematch queue."""
     from tradeportal.celery import worker_argv
 
+    WORKER_LOG.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out yet
     log = WORKER_LOG.open("w")
     return [
         subprocess.Popen(
