@@ -128,23 +128,33 @@ def _write_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> 
                 f"UPDATE {table} SET is_stale = true, updated_at = now() WHERE id = ANY(%s)",
                 [stale],
             )
-        _drop_orphans(cursor, table, company_ids)
+        _drop_orphans(cursor, table, company_ids, rows)
 
 
-def _drop_orphans(cursor, table: str, company_ids: list[int]) -> None:
-    """Delete the companies' matches whose opportunity or counterpart no longer exists.
+def _drop_orphans(cursor, table: str, company_ids: list[int], rows) -> None:
+    """Delete the companies' matches just written whose opportunity or counterpart no longer
+    exists.
 
     The candidates of a full run are read once per worker: one deleted meanwhile (its own
-    matches went with it) must not come back as a dangling match of another firm."""
-    for column, parents in (
-        ("opportunity_id", Opportunity._meta.db_table),
-        ("counterpart_id", Company._meta.db_table),
+    matches went with it) must not come back as a dangling match of another firm. Only the
+    targets written are checked, by primary key, so the cost does not depend on how many matches
+    the table holds nor on its statistics (during a full run they lag behind its growth)."""
+    for is_opportunity, column, parents in (
+        (True, "opportunity_id", Opportunity._meta.db_table),
+        (False, "counterpart_id", Company._meta.db_table),
     ):
-        cursor.execute(
-            f"DELETE FROM {table} m WHERE m.company_id = ANY(%s) AND m.{column} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {parents} p WHERE p.id = m.{column})",
-            [list(company_ids)],
-        )
+        written = {
+            found.target for _company, found in rows if found.is_opportunity == is_opportunity
+        }
+        if not written:
+            continue
+        cursor.execute(f"SELECT id FROM {parents} WHERE id = ANY(%s)", [sorted(written)])
+        missing = written - {pk for (pk,) in cursor}
+        if missing:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE company_id = ANY(%s) AND {column} = ANY(%s)",
+                [list(company_ids), sorted(missing)],
+            )
 
 
 def _copy(cursor, target: str, rows: list[tuple[int, Found]], end: str) -> None:
