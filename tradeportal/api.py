@@ -369,7 +369,7 @@ def after(keys, values) -> Q:
 
 
 def encode_cursor(keys, row) -> str:
-    values = [_plain(getattr(row, name)) for name, _descending, _nulls in keys]
+    values = [_plain(_value(row, name)) for name, _descending, _nulls in keys]
     text = json.dumps([[name for name, *_ in keys], values], separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
@@ -384,6 +384,13 @@ def decode_cursor(token: str, keys) -> list:
     if not valid or not all(v is None or isinstance(v, str | int | float) for v in values):
         raise exceptions.NotFound(_("Invalid cursor."))
     return values
+
+
+def _value(row, name: str):
+    """A key of a row: a model instance, or a dict of `.values()` (its primary key as `id`)."""
+    if isinstance(row, dict):
+        return row["id" if name == "pk" else name]
+    return getattr(row, name)
 
 
 def _plain(value):

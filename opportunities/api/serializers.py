@@ -253,6 +253,42 @@ class MatchSerializer(serializers.ModelSerializer):
         names = self.context.get("product_names")
         return reasons.render(match.reasons, names=names)
 
+    # Built by hand, as OpportunitySerializer's list entries are: DRF's generic walk over the
+    # nested serializers was most of a list page's time. Same JSON: each plain field keeps its
+    # own DRF field's to_representation, the opportunity its serializer's, the counterpart is
+    # CounterpartSerializer's fields written directly.
+    NESTED = ("opportunity", "counterpart", "reasons", "components")
+
+    def to_representation(self, match):
+        plain = getattr(self, "_plain", None)
+        if plain is None:
+            plain = self._plain = [
+                (name, field.source, field.to_representation)
+                for name, field in self.fields.items()
+                if name not in self.NESTED
+            ]
+        data = {}
+        for name, source, represent in plain:
+            value = getattr(match, source)
+            data[name] = None if value is None else represent(value)
+        opportunity = match.opportunity
+        data["opportunity"] = (
+            None
+            if opportunity is None
+            else self.fields["opportunity"].to_representation(opportunity)
+        )
+        counterpart = match.counterpart
+        region = counterpart and counterpart.region
+        data["counterpart"] = counterpart and {
+            "id": counterpart.pk,
+            "name": counterpart.display_name,
+            "country": counterpart.country,
+            "region": region and {"code": region.code, "name": region.name},
+        }
+        data["reasons"] = self.get_reasons(match)
+        data["components"] = self.fields["components"].to_representation(match.components)
+        return {name: data[name] for name in self.Meta.fields}
+
 
 class InterestInputSerializer(serializers.Serializer):
     message = serializers.CharField(

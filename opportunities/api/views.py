@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from companies import services as account_services
 from companies.api.permissions import CompanyScopedMixin
 from companies.models import Region
-from opportunities.api import deals, serializers
+from opportunities.api import deals, entries, serializers
 from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
@@ -124,16 +124,6 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 # Opportunities --------------------------------------------------------------------------------
 
 
-# The list's opportunities without what only the detail shows (or nothing shows).
-LIST_DEFERRED = (
-    "figures",
-    "period_months",
-    "search_text",
-    "moderation_note",
-    "company__description",
-)
-
-
 @extend_schema_view(
     retrieve=extend_schema(
         description="One open opportunity, with the yearly figures and the source behind it."
@@ -152,19 +142,18 @@ class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action != "list":
             return open_opportunities()
-        # What the list shows, no more: not the yearly figures, the search text or the
-        # dataset (the detail's), and of a buyer only its name.
-        return (
-            open_opportunities()
-            .select_related(None)
-            .select_related("hs_code", "sector", "market_region", "company")
-            .defer(*LIST_DEFERRED)
-        )
+        return open_opportunities().select_related(None)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.OpportunityDetailSerializer
         return serializers.OpportunitySerializer
+
+    def list(self, request, *args, **kwargs):
+        # Plain rows and entries built from them (entries.py): OpportunitySerializer's JSON
+        # without a model instance or a serializer walk per opportunity.
+        rows = self.paginate_queryset(entries.rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(entries.entries(rows, request))
 
 
 @extend_schema_view(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from companies.context_processors import SESSION_KEY
+from companies.context_processors import chosen_company
 from companies.models import Company
 from opportunities.matching import conversations, introductions
 from opportunities.matching import interests as interest_service
@@ -19,8 +19,7 @@ from opportunities.matching.models import Interest, Message
 
 
 def current_company(request) -> Company:
-    companies = Company.objects.of_user(request.user)
-    company = companies.filter(pk=request.session.get(SESSION_KEY)).first() or companies.first()
+    company = chosen_company(request)
     if company is None:
         raise Http404
     return company

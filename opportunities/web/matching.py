@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from companies import selectors as company_selectors
 from companies import services as account_services
+from opportunities.listings.filters import reference_choices
 from opportunities.matching import conversations, reasons, summaries
 from opportunities.matching import interests as interest_service
 from opportunities.matching.selectors import MatchFilter, company_matches
-from opportunities.models import Interest, Match, Opportunity, Sector
+from opportunities.models import Interest, Match, Opportunity
 from opportunities.trade.productspace.selectors import next_products
 from opportunities.web.views import _current_company
 from tradeportal.chips import chips
@@ -39,10 +40,10 @@ def dashboard(request):
     last_visit = account_services.record_dashboard_visit(user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
-    sectors = Sector.objects.active()
+    sectors = reference_choices()[0]  # (slug, name), cached per reference-data version
     filters = [
         ("kind", _("Kind"), Match.Kind.choices),
-        ("sector", _("Sector"), [(s.slug, s.name) for s in sectors]),
+        ("sector", _("Sector"), sectors),
         ("show", _("Shown"), [("dismissed", _("also the ones marked not relevant"))]),
     ]
     context = {

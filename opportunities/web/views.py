@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from companies.context_processors import SESSION_KEY
+from companies.context_processors import chosen_company
 from companies.models import Company
 from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
@@ -309,8 +309,7 @@ def request_close(request, pk: int):
 
 
 def _current_company(request):
-    companies = Company.objects.of_user(request.user)
-    company = companies.filter(pk=request.session.get(SESSION_KEY)).first() or companies.first()
+    company = chosen_company(request)
     if company is None:
         raise Http404
     return company
