@@ -69,7 +69,10 @@ def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
             f"CHECK (id >= {low} AND id < {high}))"
         )
         cursor.execute(f"ALTER TABLE {new} ALTER COLUMN dataset_id SET DEFAULT {dataset_id}")
-        _copy(cursor, f"COPY {new} ({', '.join(columns)}) FROM STDIN", chunks, ctx, progress)
+        # FREEZE: the table is new in this (sub)transaction, so its rows are written frozen
+        # (no hint bits for the next reads to set, no freezing vacuum to come).
+        sql = f"COPY {new} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)"
+        _copy(cursor, sql, chunks, ctx, progress)
         _refuse_repeated_rows(cursor, new, columns, ctx)
         cursor.execute(f"ALTER TABLE {new} ADD PRIMARY KEY (id)")
         delete_rows(dataset_id)
