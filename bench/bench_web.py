@@ -257,14 +257,21 @@ def signed_in_cookies(user_ids: list[int]) -> list[str]:
 
 def count_queries(paths: list[str]) -> dict[str, list[int]]:
     """SQL queries of each path asked twice: a page is rendered, then served from the cache."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from tradeportal import pagecache
 
     pagecache.public_pages_changed(*pagecache.AREAS)  # outside a transaction: a new version at once
-    client, counts = Client(HTTP_HOST="127.0.0.1"), {}
+    client = Client(HTTP_HOST="127.0.0.1")
+    return first_and_next_visit(client, paths)
+
+
+def first_and_next_visit(client, paths: list[str]) -> dict[str, list[int]]:
+    """SQL queries of each page for this client, on a first visit and on the next one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
     for path in paths:
         counts[path] = []
         for _ in range(2):
@@ -276,21 +283,13 @@ def count_queries(paths: list[str]) -> dict[str, list[int]]:
 
 def count_member_queries(paths: list[str], user_id: int) -> dict[str, list[int]]:
     """SQL queries of each signed-in page, on a member's first visit and on the next one."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from companies.models import User
 
-    client, counts = Client(HTTP_HOST="127.0.0.1"), {}
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(pk=user_id))
-    for path in paths:
-        counts[path] = []
-        for _ in range(2):
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(path).status_code == 200, path
-            counts[path].append(len(queries))
-    return counts
+    return first_and_next_visit(client, paths)
 
 
 class Run:

@@ -17,6 +17,23 @@ from opportunities.models import (
 from tradeportal.i18n import Country
 
 
+def plain_fields(serializer, instance) -> dict:
+    """The serializer's fields other than its NESTED ones, each through its own DRF field's
+    to_representation, for list entries built by hand (the field list is read once)."""
+    plain = getattr(serializer, "_plain", None)
+    if plain is None:
+        plain = serializer._plain = [
+            (name, field.source, field.to_representation)
+            for name, field in serializer.fields.items()
+            if name not in serializer.NESTED
+        ]
+    data = {}
+    for name, source, represent in plain:
+        value = getattr(instance, source)
+        data[name] = None if value is None else represent(value)
+    return data
+
+
 class OptionalURLField(serializers.URLField):
     """A URL the owner may leave empty: null in responses (an empty string is not a URL)."""
 
@@ -129,17 +146,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     def to_representation(self, opportunity):
         if type(self) is not OpportunitySerializer:  # the detail: few, and nested figures
             return super().to_representation(opportunity)
-        plain = getattr(self, "_plain", None)
-        if plain is None:
-            plain = self._plain = [
-                (name, field.source, field.to_representation)
-                for name, field in self.fields.items()
-                if name not in self.NESTED
-            ]
-        data = {}
-        for name, source, represent in plain:
-            value = getattr(opportunity, source)
-            data[name] = None if value is None else represent(value)
+        data = plain_fields(self, opportunity)
         region = opportunity.market_region
         hs = opportunity.hs_code
         sector = opportunity.sector
@@ -260,17 +267,7 @@ class MatchSerializer(serializers.ModelSerializer):
     NESTED = ("opportunity", "counterpart", "reasons", "components")
 
     def to_representation(self, match):
-        plain = getattr(self, "_plain", None)
-        if plain is None:
-            plain = self._plain = [
-                (name, field.source, field.to_representation)
-                for name, field in self.fields.items()
-                if name not in self.NESTED
-            ]
-        data = {}
-        for name, source, represent in plain:
-            value = getattr(match, source)
-            data[name] = None if value is None else represent(value)
+        data = plain_fields(self, match)
         opportunity = match.opportunity
         data["opportunity"] = (
             None

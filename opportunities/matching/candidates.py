@@ -57,11 +57,6 @@ class Profile:
     size: str = ""
     required: frozenset[str] = frozenset()  # certifications its own open requests require
 
-    @property
-    def for_opportunities(self) -> tuple:
-        """The part opportunities' scores depend on (size and requirements do not count)."""
-        return (self.country, self.sectors, self.certifications, self.dismissed)
-
 
 def opportunity_candidate(
     opening: Opening, code: str, profile: Profile, volume: float | None = None

@@ -204,11 +204,6 @@ def value_of_parts(parts: tuple[float, ...], dismissed: bool, weights: Weights) 
     return round(value, 2)
 
 
-def score_value(candidate: Candidate, weights: Weights) -> float:
-    """`score` without its components: the same number, cheaper, for candidates being sorted."""
-    return _value(candidate, _parts(candidate), weights) if allowed(candidate) else 0.0
-
-
 def score(candidate: Candidate, weights: Weights) -> tuple[float, dict[str, float]]:
     """The 0-100 score of a candidate and its components; 0 when a hard rule excludes it."""
     parts = _parts(candidate)
