@@ -29,7 +29,9 @@ from opportunities.matching.ranking import (
     tie_order,
 )
 from opportunities.matching.scoring import (
+    COMPONENTS,
     PRODUCT_FITS,
+    SIZES,
     Candidate,
     Weights,
     ceiling,
@@ -106,23 +108,21 @@ class Candidates:
     """The candidates of one matching run (or of a few companies' chapters), indexed by HS code.
 
     `needs=None` loads everything (a full run); otherwise only what firms trading these
-    (direction, HS chapter, country) can match: opportunities in their export chapters, firms of
-    the other countries importing in those, exporting in their import chapters."""
+    (direction, HS prefix, country) can match: opportunities under their export prefixes, firms
+    of the other countries importing under those, exporting under their import prefixes. The
+    prefixes are the firms' chapters, or their headings or codes to load less (`beyond`)."""
 
-    def __init__(self, weights: Weights, floor: float, keep: int, needs=None):
+    def __init__(self, weights: Weights, floor: float, keep: int, needs=None, now=None, only=None):
         self.weights, self.floor, self.keep = weights, floor, keep
-        self.needs = needs
-        self.now = timezone.now()
+        self.needs, self.only = needs, only  # only: the ids of the counterpart products to load
+        self.now = now or timezone.now()
         # ties among counterpart firms rotate with each day's run (stable within the day)
         self.seed = self.now.date().toordinal()
         self.openings = loading.openings(needs, self.now)
         # what an opening brings whatever the firm: its demand and freshness components
         self._own = {o.pk: (_demand(o), freshness(o.age_days)) for o in self.openings}
         self._indexes: dict[str, dict[tuple, list]] = {}
-        # the ceiling is linear in its components: the weight of each, in score points
-        w = weights
-        factor = 100 * max(1.0, w.dismissal_penalty) / (w.total or 1.0)
-        self._points = {name: factor * getattr(w, name) for name in w.__dataclass_fields__}
+        self._points = points_of(weights)
         self._load_counterparts()
 
     def _load_counterparts(self) -> None:
@@ -132,7 +132,7 @@ class Candidates:
         points = self._points
         # the firms by product first: (direction, country, code, size) -> (all, {sector: some})
         leaves: dict[tuple, tuple[list, dict[int, list]]] = {}
-        for row in loading.counterparts(self.needs, self.now):
+        for row in loading.counterparts(self.needs, self.now, self.only):
             fresh = freshness(row.activity_days)
             own = points["freshness"] * fresh + points["profile"] * row.completeness
             entry = (-own, row.pk, (row, fresh))  # one per row, shared by its lists
@@ -217,9 +217,22 @@ class Candidates:
                                     streams.append((offset + points["sector"], listed, via))
         return streams
 
-    def best_for(self, firm) -> list[Found]:
+    def best_for(self, firm, unloaded: float | None = None) -> list[Found] | None:
         """The firm's best matches above the floor: opportunities and counterparts, best first,
-        a buyer and its requests on one card."""
+        a buyer and its requests on one card.
+
+        With `unloaded`, the highest score of the candidates not loaded: None unless none of them
+        could enter the list, in which case what was loaded decides exactly the list a full load
+        would."""
+        listed, bar = self.best_and_bar(firm)
+        if unloaded is not None and not unloaded < bar:
+            return None
+        return listed
+
+    def best_and_bar(self, firm) -> tuple[list[Found], float]:
+        """The firm's best matches among the candidates loaded, and the bar a candidate not
+        loaded would have to reach to enter them: the N-th best score, or the floor while the
+        list is short (a tie could enter, on a tie-breaker)."""
         weights, seed, me = self.weights, self.seed, firm.pk
         fits = _SizeFits(firm.size)
         sectors, held, dismissed = firm.sectors, firm.certifications, firm.dismissed_headings
@@ -261,7 +274,9 @@ class Candidates:
             return (-value, True, tie_order(me, row.pk, seed)), (False, row.pk)
 
         chosen = best_first(self.streams(firm), keep=self.keep, floor=self.floor, evaluate=evaluate)
-        return one_card_per_party([self._found(firm, via, item) for _rank, via, item in chosen])
+        bar = -chosen[-1][0][0] if len(chosen) >= self.keep else self.floor
+        cards = one_card_per_party([self._found(firm, via, item) for _rank, via, item in chosen])
+        return cards, bar
 
     def _found(self, firm, via, item) -> Found:
         """A kept candidate with its components and reasons."""
@@ -279,6 +294,47 @@ class Candidates:
         parts["other_code"] = row.code
         why = reasons.explain_counterpart(row.name, row.country, row.code, kind, code, candidate)
         return Found(value, kind, row.pk, parts, why, party=row.pk)
+
+
+def points_of(weights: Weights) -> dict[str, float]:
+    """The weight of each component in score points: the ceiling is linear in the components."""
+    factor = 100 * max(1.0, weights.dismissal_penalty) / (weights.total or 1.0)
+    return {name: factor * getattr(weights, name) for name in weights.__dataclass_fields__}
+
+
+def beyond(weights: Weights, level: int) -> float:
+    """The highest score a firm could reach with a candidate that meets its product at this fit
+    level or a looser one, all else perfect: the most that candidates left unloaded, because
+    they share less of the HS code than the loaded ones, could score."""
+    weighted = points_of(weights)
+    perfect = sum(weighted[name] for name in COMPONENTS)
+    return perfect - weighted["product"] * (1 - PRODUCT_FITS[level]) + MARGIN
+
+
+def counterpart_bounds(firm, weights: Weights, level: int) -> loading.Bounds:
+    """The most the firm could score with each counterpart product its products meet at `level`
+    or closer, term by term (`loading.closest_counterparts` adds them up in the database): never
+    below the score, as `scoring.ceiling` is never below it."""
+    weighted = points_of(weights)
+    fits = {}
+    for direction, codes in (("import", firm.exports), ("export", firm.imports)):
+        for code in codes:
+            for closer in LEVELS[: level + 1]:
+                key = (direction, prefix(code, closer))
+                fits[key] = max(fits.get(key, 0.0), weighted["product"] * PRODUCT_FITS[closer])
+    sizes = {}
+    for size in (*SIZES, ""):
+        sizes["import", size] = weighted["demand"] * size_fit(firm.size, size)  # it buys
+        sizes["export", size] = weighted["demand"] * size_fit(size, firm.size)  # it supplies
+    return loading.Bounds(
+        constant=weighted["requirements"] + MARGIN,
+        fits=tuple(sorted(((d, p, v) for (d, p), v in fits.items()), key=lambda f: -f[2])),
+        sizes=sizes,
+        sectors=frozenset(firm.sectors),
+        sector=weighted["sector"],
+        freshness=weighted["freshness"],
+        profile=weighted["profile"],
+    )
 
 
 def _demand(opening: Opening) -> float:

@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from companies.models import Company, CompanyProduct
 from opportunities.listings.models import Opportunity
-from opportunities.matching import store
-from opportunities.matching.candidates import Candidates, Profile
+from opportunities.matching import loading, store
+from opportunities.matching.candidates import Candidates, Profile, beyond, counterpart_bounds
 from opportunities.matching.models import Match, MatchingRun, MatchingSettings
-from opportunities.matching.ranking import Found
+from opportunities.matching.ranking import LEVELS, Found, prefix
 from opportunities.matching.scoring import Weights
 
 CHUNK = 5000  # companies per task of a full rematch: few, large units of work
+CLOSEST_FIRST_UP_TO = 200  # companies a rematch loads code by code, heading, chapter
+CLOSEST_COUNTERPARTS = (200, 3200, None)  # counterpart products a firm's own rematch reads
 
 
 @dataclass
@@ -102,10 +104,11 @@ def best_matches(firm: Firm, candidates: Candidates) -> list[Found]:
     return candidates.best_for(firm)
 
 
-def needs_of(firms) -> set[tuple[str, str, str]]:
-    """The (direction, HS chapter, country) of what these firms trade."""
+def needs_of(firms, level: int = LEVELS[-1]) -> set[tuple[str, str, str]]:
+    """The (direction, HS chapter, country) of what these firms trade; at a closer fit `level`,
+    their headings or codes instead of the chapters."""
     return {
-        (direction, code[:2], firm.country)
+        (direction, prefix(code, level), firm.country)
         for firm in firms
         for direction, codes in (("export", firm.exports), ("import", firm.imports))
         for code in codes
@@ -115,12 +118,63 @@ def needs_of(firms) -> set[tuple[str, str, str]]:
 def match_companies(company_ids, candidates: Candidates | None = None) -> int:
     """Recompute the matches of these companies; return how many matches were written.
 
-    Without `candidates`, loads those of the companies' HS chapters (an incremental rematch)."""
+    Without `candidates`, loads those of the companies' HS codes, headings and chapters as
+    their lists need them (an incremental rematch: `closest_first`)."""
     firms = load_firms(company_ids)
-    if candidates is None:
-        candidates = Candidates(*load_settings(), needs=needs_of(firms.values()))
-    rows = [(firm.pk, found) for firm in firms.values() for found in best_matches(firm, candidates)]
+    if candidates is not None:
+        found = {pk: best_matches(firm, candidates) for pk, firm in firms.items()}
+    else:
+        found = closest_first(firms)
+    rows = [(pk, one) for pk, listed in found.items() for one in listed]
     return store.save(list(firms), rows)
+
+
+def closest_first(firms: dict[int, Firm]) -> dict[int, list[Found]]:
+    """The firms' best matches, loading their candidates of the same HS code first, then of the
+    same heading for the firms whose list these leave open, then of the chapter for the rest.
+
+    A candidate sharing only the heading scores at most `beyond(weights, 1)` (88 of 100 with the
+    default weights), one sharing only the chapter at most `beyond(weights, 2)` (72): a firm
+    whose N-th best among the closer ones scores more has its list, and most firms do. One firm
+    alone (`one_closest_first`) also reads only the counterparts that could enter its list. Large
+    batches load their chapters at once."""
+    settings, now = load_settings(), timezone.now()
+    if len(firms) == 1:
+        return {pk: one_closest_first(firm, settings, now) for pk, firm in firms.items()}
+    levels = LEVELS if len(firms) <= CLOSEST_FIRST_UP_TO else LEVELS[-1:]
+    found, left = {}, dict(firms)
+    for level in levels:
+        candidates = Candidates(*settings, needs=needs_of(left.values(), level), now=now)
+        looser = beyond(settings[0], level + 1) if level + 1 in LEVELS else None
+        for pk, firm in list(left.items()):
+            listed = candidates.best_for(firm, looser)
+            if listed is not None:
+                found[pk] = listed
+                del left[pk]
+        if not left:
+            break
+    return found
+
+
+def one_closest_first(firm: Firm, settings: tuple[Weights, float, int], now) -> list[Found]:
+    """One firm's best matches (its own rematch, waited for): level by level as in
+    `closest_first`, and at each level only the counterpart products whose bound in the database
+    (`candidates.counterpart_bounds`) is highest, a few hundred of a popular code's thousands,
+    then more while one left out could still enter its list."""
+    weights = settings[0]
+    for level in LEVELS:
+        needs = needs_of([firm], level)
+        bounds = counterpart_bounds(firm, weights, level)
+        looser = beyond(weights, level + 1) if level + 1 in LEVELS else None
+        for limit in CLOSEST_COUNTERPARTS:
+            only, rest = loading.closest_counterparts(needs, bounds, now, limit)
+            listed, bar = Candidates(*settings, needs=needs, now=now, only=only).best_and_bar(firm)
+            if rest is not None and rest >= bar:
+                continue  # a counterpart left out could enter: read more of them
+            if looser is None or looser < bar:
+                return listed
+            break  # a looser fit could enter: the next level
+    raise AssertionError("the chapter level, read whole, always decides")
 
 
 _run_candidates: dict[int, Candidates] = {}
@@ -153,8 +207,8 @@ def rematch(company_ids, kind: str) -> int:
 def companies_trading(hs_prefixes) -> list[int]:
     """Companies with a product in any of these HS chapters or headings."""
     query = Q()
-    for prefix in hs_prefixes:
-        query |= Q(hs_code__code__startswith=prefix[:2])
+    for shared in hs_prefixes:
+        query |= Q(hs_code__code__startswith=shared[:2])
     return list(
         CompanyProduct.objects.filter(query).values_list("company_id", flat=True).distinct()
     )

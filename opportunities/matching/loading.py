@@ -4,7 +4,18 @@ as named rows for the engine (candidates.py)."""
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    FloatField,
+    IntegerField,
+    JSONField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from companies.models import Company, CompanyProduct
 from opportunities.listings.models import Opportunity
@@ -63,24 +74,28 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
-def chapters_filter(chapters, **also) -> Q:
-    query = Q(pk__in=[])
-    for chapter in sorted(chapters):
-        query |= Q(hs_code__code__startswith=chapter, **also)
+def codes_filter(prefixes, **also) -> Q:
+    """Rows whose HS code is one of these codes (6 digits) or starts with one of these headings
+    or chapters."""
+    codes = sorted(p for p in prefixes if len(p) == 6)
+    query = Q(hs_code_id__in=codes, **also) if codes else Q(pk__in=[])
+    for shared in sorted(p for p in prefixes if len(p) < 6):
+        query |= Q(hs_code__code__startswith=shared, **also)
     return query
 
 
 def openings(needs, now: datetime) -> list[Opening]:
-    """Open opportunities (buyer requests of verified firms only); with `needs`, only those in
-    the chapters the firms trading these (direction, chapter, country) export in."""
+    """Open opportunities (buyer requests of verified firms only); with `needs`, only those
+    under the HS prefixes (codes, headings or chapters) that firms trading these (direction,
+    prefix, country) export in."""
     queryset = (
         Opportunity.objects.open()
         .filter(~Q(kind=Opportunity.Kind.REQUEST) | Q(company__status="verified"))
         .order_by()
     )
     if needs is not None:
-        exported = {chapter for direction, chapter, _country in needs if direction == "export"}
-        queryset = queryset.filter(chapters_filter(exported))
+        exported = {shared for direction, shared, _country in needs if direction == "export"}
+        queryset = queryset.filter(codes_filter(exported))
     rows = queryset.values_list(
         "pk",
         "kind",
@@ -132,26 +147,111 @@ def openings(needs, now: datetime) -> list[Opening]:
 
 
 def counterparts_wanted(needs) -> list[tuple[str, str, str]]:
-    """(direction, HS chapter or "" for all, country) of the counterpart firms to load."""
+    """(direction, HS prefix or "" for all, country) of the counterpart firms to load."""
     if needs is None:
         return [(d, "", c) for d in OTHER_SIDE for c in Country.values]
     return sorted(
         {
-            (OTHER_SIDE[direction], chapter, other)
-            for direction, chapter, country in needs
+            (OTHER_SIDE[direction], shared, other)
+            for direction, shared, country in needs
             for other in Country.values
             if other != country
         }
     )
 
 
-def counterparts(needs, now: datetime) -> list[CounterpartRow]:
-    """Every verified firm's products in what firms trading these (direction, chapter, country)
-    can match (everything with `needs=None`), in four queries."""
+def _products(needs):
+    """The verified firms' products in what firms trading these (direction, HS prefix, country)
+    can match (everything with `needs=None`)."""
     query = Q(pk__in=[])
-    for direction, chapter, country in counterparts_wanted(needs):
-        query |= chapters_filter([chapter], direction=direction, company__country=country)
-    products = CompanyProduct.objects.filter(query, company__status=Company.Status.VERIFIED)
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for direction, shared, country in counterparts_wanted(needs):
+        wanted.setdefault((direction, country), set()).add(shared)
+    for (direction, country), prefixes in sorted(wanted.items()):
+        query |= codes_filter(prefixes, direction=direction, company__country=country)
+    return CompanyProduct.objects.filter(query, company__status=Company.Status.VERIFIED)
+
+
+class Bounds(NamedTuple):
+    """The most one firm could score with each counterpart product, term by term, in points: what
+    no counterpart lowers (requirements met), the product fit by (direction, HS code or prefix)
+    closest first, the size fit by (direction, size band), a sector the firm shares, freshness at
+    its best (for a firm active `now`) and a complete profile."""
+
+    constant: float
+    fits: tuple[tuple[str, str, float], ...]
+    sizes: dict[tuple[str, str], float]
+    sectors: frozenset[int]
+    sector: float
+    freshness: float
+    profile: float  # for a complete profile
+
+
+def closest_counterparts(
+    needs, bounds: Bounds, now: datetime, limit: int | None
+) -> tuple[list[int] | None, float | None]:
+    """The ids of the `limit` counterpart products of these needs with the highest bounds, and
+    the highest bound among the others (None when none is left out; every product with
+    `limit=None`): a firm's rematch reads those that could enter its list instead of every firm
+    of its codes."""
+    if limit is None:
+        return None, None
+    fit = Case(
+        *(When(codes_filter([p], direction=d), then=Value(v)) for d, p, v in bounds.fits),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    size = Case(
+        *(When(direction=d, company__size=s, then=Value(v)) for (d, s), v in bounds.sizes.items()),
+        default=Value(max(bounds.sizes.values(), default=0.0)),
+        output_field=FloatField(),
+    )
+    # a day less than the firm's whole days since its last activity: never below its freshness
+    company, through = Company._meta.db_table, Company.sectors.through._meta.db_table
+    fresh = RawSQL(
+        f"EXP(-GREATEST(EXTRACT(EPOCH FROM (%s - GREATEST({company}.updated_at, "
+        f"{company}.verified_at)))::float8 / 86400 - 1, 0) / 90)",
+        [now],
+        output_field=FloatField(),
+    )
+    # a sector it shares with the firm, and its profile's sectors part: one look at its sectors
+    per_part = bounds.profile / PROFILE_PARTS
+    sectors = RawSQL(
+        f"(SELECT COALESCE(MAX(CASE WHEN sector_id = ANY(%s) THEN %s::float8 ELSE 0 END), 0)"
+        f" + CASE WHEN COUNT(*) > 0 THEN %s::float8 ELSE 0 END FROM {through}"
+        f" WHERE company_id = {CompanyProduct._meta.db_table}.company_id)",
+        [sorted(bounds.sectors), bounds.sector, per_part],
+        output_field=FloatField(),
+    )
+    filled = Value(0)
+    for gap in _profile_gaps():
+        filled += Case(When(gap, then=Value(0)), default=Value(1))
+    bound = ExpressionWrapper(
+        Value(bounds.constant)
+        + fit
+        + size
+        + sectors
+        + Value(bounds.freshness) * fresh
+        + Value(per_part) * Cast(filled, FloatField()),
+        output_field=FloatField(),
+    )
+    ranked = list(
+        _products(needs)
+        .annotate(bound=bound)
+        .order_by("-bound", "pk")
+        .values_list("pk", "bound")[: limit + 1]
+    )
+    rest = ranked[limit][1] if len(ranked) > limit else None
+    return [pk for pk, _bound in ranked[:limit]], rest
+
+
+def counterparts(needs, now: datetime, only=None) -> list[CounterpartRow]:
+    """Every verified firm's products in what firms trading these (direction, HS prefix,
+    country) can match (everything with `needs=None`), or only the products of ids `only`, in
+    four queries."""
+    products = _products(needs)
+    if only is not None:
+        products = products.filter(pk__in=only)
     # the firms as a subquery, never a list of ids: a full run has 100,000 of them
     listed = products.values("company_id")
     firms = {
@@ -194,6 +294,24 @@ def counterparts(needs, now: datetime) -> list[CounterpartRow]:
         )
         if pk in facts  # a firm verified after the first query is left to its own rematch
     ]
+
+
+def _profile_gaps() -> list[Q]:
+    """Where each part of a counterpart's profile but its sectors counts as not filled in, as
+    `_facts` counts it (the truth of its value), from its products."""
+    gaps = []
+    for name in (*PROFILE_FIELDS, "certifications"):
+        field, path = Company._meta.get_field(name), f"company__{name}"
+        gap = Q(**{f"{path}__isnull": True})
+        if isinstance(field, JSONField):
+            for nothing in ([], {}, "", None):
+                gap |= Q(**{path: nothing})
+        elif isinstance(field, IntegerField):
+            gap |= Q(**{path: 0})
+        else:
+            gap |= Q(**{path: ""})
+        gaps.append(gap)
+    return gaps
 
 
 class Facts(NamedTuple):

@@ -6,11 +6,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies.models import Company, CompanyProduct
-from opportunities.matching import engine
-from opportunities.matching.candidates import Candidates
+from opportunities.matching import engine, loading
+from opportunities.matching.candidates import Candidates, counterpart_bounds
 from opportunities.matching.ranking import tie_order
 from opportunities.matching.scoring import Candidate, Weights, score, size_fit
 from opportunities.models import Match, MatchingSettings, Opportunity
@@ -244,6 +246,110 @@ def test_the_engine_keeps_exactly_the_best_an_exhaustive_scoring_finds(seed):
     expected = exhaustive_best(company_ids, weights, floor, keep)
     engine.match_companies(company_ids)
     assert stored_best(company_ids) == expected
+
+
+@pytest.mark.parametrize(
+    ("seed", "keep", "reads"), [(4, 2, (1, 3, None)), (5, 5, (2, None)), (6, 20, (200, None))]
+)
+def test_one_firm_rematch_loading_its_closest_candidates_first_keeps_the_same_best(
+    seed, keep, reads, monkeypatch
+):
+    # given a random world where some firms' best N are all of their own codes and others need
+    # the heading's or the chapter's candidates to fill their list, and a firm's rematch that
+    # reads its counterparts a few at a time (highest bound first)
+    monkeypatch.setattr(engine, "CLOSEST_COUNTERPARTS", reads)
+    rng = random.Random(seed)
+    MatchingSettings.objects.update_or_create(pk=1, defaults={"max_matches_per_company": keep})
+    company_ids = random_world(rng)
+    weights, floor, keep = engine.load_settings()
+    expected = exhaustive_best(company_ids, weights, floor, keep)
+    # when each firm is rematched alone (its own code's candidates, then heading, then chapter)
+    for pk in company_ids:
+        engine.match_companies([pk])
+    # then every firm keeps exactly what scoring every pair keeps
+    assert stored_best(company_ids) == expected
+
+
+def test_a_firm_whose_own_code_fills_its_list_loads_nothing_of_its_chapter():
+    # given a supplier with more exact-code buyers than it keeps, all with full profiles
+    MatchingSettings.objects.update_or_create(pk=1, defaults={"max_matches_per_company": 2})
+    fresh, nuts = HSCodeFactory(code="080610"), HSCodeFactory(code="080211")
+    lima, cdmx = RegionFactory(code="PE-LIM", country="PE"), RegionFactory(code="MX-CMX")
+    sector = SectorFactory()
+    supplier = CompanyFactory(region=lima, size="small")
+    supplier.sectors.set([sector])
+    CompanyProductFactory(company=supplier, hs_code=fresh, direction="export")
+    for hs_code in (fresh, fresh, fresh, nuts):
+        buyer = CompanyFactory(region=cdmx, size="medium", description="Importamos fruta.")
+        buyer.sectors.set([sector])
+        CompanyProductFactory(company=buyer, hs_code=hs_code, direction="import")
+    # when it is rematched, then it keeps two exact-code buyers, having read only that code
+    with CaptureQueriesContext(connection) as queries:
+        engine.match_companies([supplier.pk])
+    kept = Match.objects.filter(company=supplier, is_stale=False)
+    assert {m.components["other_code"] for m in kept} == {"080610"}
+    assert kept.count() == 2
+    assert not [q["sql"] for q in queries if "LIKE" in q["sql"] and "08%" in q["sql"]]
+
+
+FULL_PROFILE = {
+    "description": "Importamos fruta fresca.",
+    "website": "https://example.com",
+    "city": "Guadalajara",
+    "year_founded": 1998,
+    "logo": "logos/a.png",
+    "languages": ["es", "en"],
+    "certifications": ["haccp"],
+}
+GAPS = [
+    {},
+    {"description": ""},
+    {"website": ""},
+    {"city": ""},
+    {"year_founded": None},
+    {"year_founded": 0},
+    {"logo": ""},
+    {"languages": []},
+    {"certifications": []},
+    {"sectors": False},
+    {"size": "large"},
+    {"active_days": 0},
+    {"active_days": 45},
+    {"active_days": 400},
+]
+
+
+def test_the_database_bound_of_a_counterpart_is_its_score_at_most_a_day_of_freshness_above():
+    # given a supplier and one buyer per variant of profile, size, sector and activity, each on
+    # its own HS code and with nothing it requires
+    lima, cdmx = RegionFactory(code="PE-LIM", country="PE"), RegionFactory(code="MX-CMX")
+    sector = SectorFactory()
+    supplier = CompanyFactory(region=lima, size="small")
+    supplier.sectors.set([sector])
+    now = timezone.now()
+    buyers = {}
+    for index, gap in enumerate(GAPS):
+        code = HSCodeFactory(code=f"0806{index:02d}")
+        CompanyProductFactory(company=supplier, hs_code=code, direction="export")
+        fields = {k: v for k, v in {**FULL_PROFILE, **gap}.items() if k in FULL_PROFILE}
+        buyer = CompanyFactory(region=cdmx, size=gap.get("size", "medium"), **fields)
+        if gap.get("sectors", True):
+            buyer.sectors.set([sector])
+        CompanyProductFactory(company=buyer, hs_code=code, direction="import")
+        active = now - timedelta(days=gap.get("active_days", 3), hours=5)
+        Company.objects.filter(pk=buyer.pk).update(updated_at=active, verified_at=active)
+        buyers[code.code] = buyer.pk
+    MatchingSettings.objects.update_or_create(pk=1, defaults={"max_matches_per_company": 50})
+    # when the supplier's matches are computed and each buyer's bound is read from the database
+    engine.match_companies([supplier.pk])
+    scores = dict(Match.objects.filter(company=supplier).values_list("counterpart_id", "score"))
+    firm = engine.load_firms([supplier.pk])[supplier.pk]
+    bounds = counterpart_bounds(firm, engine.load_settings()[0], level=0)
+    for code, buyer_id in buyers.items():
+        needs = {("export", code, "PE")}
+        _none, bound = loading.closest_counterparts(needs, bounds, timezone.now(), limit=0)
+        # then no bound is below the score, and none is above it by more than a day of freshness
+        assert scores[buyer_id] <= bound <= scores[buyer_id] + 0.1, (code, GAPS[int(code[4:])])
 
 
 def test_a_counterpart_deleted_while_a_run_reads_its_candidates_leaves_no_dangling_match():
