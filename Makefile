@@ -64,7 +64,8 @@ run-services: install services
 	env $(RUN_ENV) $(PY) manage.py build_product_space
 	env $(RUN_ENV) $(PY) manage.py load_demo
 	trap 'kill 0' INT TERM EXIT; \
-	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal worker -Q default,rematch,matching,email --loglevel INFO & \
+	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal worker -Q default,rematch,email --loglevel INFO & \
+	env $(RUN_ENV) nice -n 10 $(VENV)/bin/celery -A tradeportal worker -Q matching -n matching@%h --loglevel INFO & \
 	env $(RUN_ENV) $(VENV)/bin/celery -A tradeportal beat --loglevel INFO --schedule /tmp/tradeportal-beat & \
 	env $(RUN_ENV) $(VENV)/bin/gunicorn tradeportal.wsgi --bind 127.0.0.1:8000 --workers 3 --threads 4 --access-logfile - & \
 	wait

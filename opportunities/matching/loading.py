@@ -249,9 +249,8 @@ def counterparts(needs, now: datetime, only=None) -> list[CounterpartRow]:
     """Every verified firm's products in what firms trading these (direction, HS prefix,
     country) can match (everything with `needs=None`), or only the products of ids `only`, in
     four queries."""
-    products = _products(needs)
-    if only is not None:
-        products = products.filter(pk__in=only)
+    # `only` was chosen by `closest_counterparts` among the verified firms' products of the needs
+    products = _products(needs) if only is None else CompanyProduct.objects.filter(pk__in=only)
     # the firms as a subquery, never a list of ids: a full run has 100,000 of them
     listed = products.values("company_id")
     firms = {
