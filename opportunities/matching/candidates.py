@@ -34,8 +34,6 @@ from opportunities.matching.scoring import (
     SIZES,
     Candidate,
     Weights,
-    ceiling,
-    components,
     demand_size,
     freshness,
     product_fit,
@@ -46,6 +44,7 @@ from opportunities.matching.scoring import (
 )
 
 MARGIN = 0.01  # above the ceilings' float sums in another order than the score's
+ROUNDING = 0.005  # the score is rounded to 2 decimals: half a cent above is never below it
 
 
 @dataclass(frozen=True)
@@ -167,17 +166,27 @@ class Candidates:
         if country in self._indexes:
             return self._indexes[country]
         index: dict[tuple, list] = {}
+        # the ceiling (`scoring.ceiling`) as a sum of points: what the opening brings itself, plus
+        # the fit level's product points, requirements met and the score's rounding; a shared
+        # sector adds its points
+        points = self._points
+        levels = [
+            (level, points["product"] * PRODUCT_FITS[level] + points["requirements"] + ROUNDING)
+            for level in LEVELS
+        ]
         for opening in self.openings:
             if opening.market == country:
                 continue  # a firm never matches demand in its own country
-            parts = components(opportunity_candidate(opening, opening.code, Profile(country)))
-            item = (opening, *self._own[opening.pk])
-            for level in LEVELS:
+            demand, fresh = self._own[opening.pk]
+            own = points["demand"] * demand + points["freshness"] * fresh + MARGIN
+            own += points["profile"] * opening.completeness
+            item = (opening, demand, fresh)
+            for level, base in levels:
                 shared = prefix(opening.code, level)
-                for sector in (False, True) if opening.sector_id is not None else (False,):
-                    key = (level, shared, opening.sector_id) if sector else (level, shared)
-                    bound = ceiling(parts, self.weights, product=PRODUCT_FITS[level], sector=sector)
-                    index.setdefault(key, []).append((-bound - MARGIN, opening.pk, item))
+                index.setdefault((level, shared), []).append((-own - base, opening.pk, item))
+                if opening.sector_id is not None:
+                    key, bound = (level, shared, opening.sector_id), own + base + points["sector"]
+                    index.setdefault(key, []).append((-bound, opening.pk, item))
         for listed in index.values():
             listed.sort(key=_entry_order)
         self._indexes[country] = index
