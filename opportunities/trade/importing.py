@@ -17,6 +17,7 @@ How flows are stored:
 
 import contextlib
 import fcntl
+import operator
 import os
 import re
 import signal
@@ -34,6 +35,7 @@ from companies.regions import Region
 from opportunities.reference.models import HSCode
 from opportunities.trade import countries, storage
 from opportunities.trade.models import TradeDataset
+from opportunities.trade.rowkeys import RowKeys
 from tradeportal import pagecache
 from tradeportal.importing import (
     ImportRejected,
@@ -63,6 +65,10 @@ COLUMNS = (
     "quantity",
     "quantity_unit",
     "label",
+)
+# A row's key for the repeat check (rowkeys): every column _line writes but the numbers.
+ROW_KEY = operator.itemgetter(
+    *(n for n, name in enumerate(COLUMNS[1:]) if name not in ("value_usd", "quantity"))
 )
 BACI_COLUMNS = (
     "id",
@@ -104,6 +110,7 @@ class ReadContext:
     reporters: dict[str, set[str]] = field(default_factory=dict)  # flow -> reporters
     months: set[int] = field(default_factory=set)  # yyyymm
     regions_seen: set[str] = field(default_factory=set)
+    keys: RowKeys = field(default_factory=RowKeys)  # what tells whether two rows may repeat
 
     def coverage(self) -> dict:
         covered: dict = {}
@@ -165,9 +172,10 @@ class ReadContext:
 def read_baci(ctx: ReadContext) -> Iterator[str]:
     """CEPII BACI: t,i,j,k,v,q with v in thousands of US dollars and q in tonnes.
 
-    The hot loop of large imports, so it works a megabyte of lines at a time: one split and a
-    few lookups a line, and one string per chunk. Values and quantities are checked by
-    PostgreSQL's COPY (numeric input), whose error names the line.
+    The hot loop of large imports, so it works a megabyte of lines at a time: one split, a few
+    lookups and the hash of the row's flow (year, countries, product: rowkeys) a line, and one
+    string per chunk. Values and quantities are checked by PostgreSQL's COPY (numeric input),
+    whose error names the line.
     """
     codes = countries.baci_codes()
     hs_codes = ctx.hs_codes
@@ -178,6 +186,7 @@ def read_baci(ctx: ReadContext) -> Iterator[str]:
             if header != "t,i,j,k,v,q":
                 raise ImportRejected(ctx.path, 1, _("expected the BACI header t,i,j,k,v,q"))
             next_id, years = ctx.first_id, set()
+            buckets, mask = ctx.keys.buckets, len(ctx.keys.buckets) - 1
             for block in _blocks(handle):
                 out: list[str] = []
                 append = out.append
@@ -193,16 +202,20 @@ def read_baci(ctx: ReadContext) -> Iterator[str]:
                     except (ValueError, KeyError):
                         raise _baci_rejection(ctx, text, row_id + to_line) from None
                     if t not in years:
-                        ctx.year(t, row_id + to_line)
+                        if str(ctx.year(t, row_id + to_line)) != t:
+                            ctx.keys.unsure()  # "02024" is stored as 2024: keys can't tell
                         years.add(t)
                     if k not in hs_codes:
                         k = ctx.hs(k, row_id + to_line)
+                    key = hash((t, importer, exporter, k))
+                    buckets[key & mask].append(key)
                     if q in NO_QUANTITY:
                         append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t\\N\t\n")
                     else:
                         append(f"{row_id}\t{importer}\t{exporter}\tM\t{k}\t{t}\t{v}e3\t{q}\tt\n")
                 next_id += len(out)
                 ctx.rows = next_id - ctx.first_id
+                ctx.keys.added(len(out))
                 yield "".join(out)
         except UnicodeDecodeError:
             raise not_utf8(ctx.path) from None
@@ -238,6 +251,7 @@ def _baci_rejection(ctx: ReadContext, text: str, line: int) -> ImportRejected:
 def _line(ctx: ReadContext, *fields) -> str:
     """One row of COLUMNS in COPY text format, numbered after the rows before it."""
     ctx.rows += 1
+    ctx.keys.add(ROW_KEY(fields))
     values = (ctx.first_id + ctx.rows - 1, *fields)
     return "\t".join(NULL if value is None else str(value) for value in values) + "\n"
 
@@ -437,10 +451,15 @@ def import_trade_file(
         read, columns = READERS[fmt]
         ctx.first_id = storage.first_id(dataset.pk)
         parallel = connection.vendor == "postgresql" and path.stat().st_size >= PRODUCER_MIN_BYTES
-        chunks = read_in_process(read, ctx) if parallel else read(ctx)
-        count = storage.write_rows(
-            dataset_id=dataset.pk, chunks=chunks, columns=columns, ctx=ctx, progress=progress
-        )
+        with ReaderProcess(read, ctx) if parallel else InProcess(read, ctx) as reader:
+            count = storage.write_rows(
+                dataset_id=dataset.pk,
+                chunks=reader.chunks(),
+                may_repeat=reader.may_repeat,
+                columns=columns,
+                ctx=ctx,
+                progress=progress,
+            )
         if not count:
             raise ImportRejected(path, None, _("no rows to import (only a header)"))
         dataset.rows = count
@@ -467,54 +486,88 @@ def import_trade_file(
     return dataset
 
 
-def read_in_process(read, ctx: ReadContext) -> Iterator[bytes]:
-    """Run the reader `read(ctx)` in a child process (forked: it has the context already) and
-    yield what it reads, encoded, while it reads on: parsing and the database's COPY overlap
-    on two cores, and this process only relays about a megabyte at a time.
+class InProcess:
+    """The reader `read(ctx)` run here, for small files and SQLite (see ReaderProcess)."""
+
+    def __init__(self, read, ctx: ReadContext) -> None:
+        self.read, self.ctx = read, ctx
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.ctx.keys.close()
+
+    def chunks(self) -> Iterator[str]:
+        return self.read(self.ctx)
+
+    def may_repeat(self) -> bool:
+        return self.ctx.keys.may_repeat()
+
+
+class ReaderProcess:
+    """The reader `read(ctx)` run in a child process (forked: it has the context already),
+    which reads on while this process relays what it read to the database's COPY: parsing and
+    COPY overlap on two cores, and this process only relays about a megabyte at a time.
 
     The child sends, before each chunk, the context's row count and the rowless lines found
-    since the previous chunk (a COPY error's line number is mapped with them), and at the end
-    what the rows covered; a rejection travels back as (file, line, reason) and is raised here.
-    The child never touches the database connection it inherited, and leaves with os._exit,
-    so nothing of this process's state is closed or flushed twice.
+    since the previous chunk (a COPY error's line number is mapped with them), at the end what
+    the rows covered, and last whether two rows may repeat (rowkeys), which it works out while
+    the database builds the primary key. A rejection travels back as (file, line, reason) and
+    is raised here. The child never touches the database connection it inherited, and leaves
+    with os._exit, so nothing of this process's state is closed or flushed twice.
     """
-    receiver, sender = Pipe(duplex=False)
-    with contextlib.suppress(OSError, AttributeError):  # a chunk per write, not 16 (Linux)
-        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-    pid = os.fork()
-    if pid == 0:  # the child: read, send, leave
-        receiver.close()
-        status = 0
-        try:
-            _produce(read, ctx, sender)
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
-    sender.close()
-    finished = False
-    try:
+
+    def __init__(self, read, ctx: ReadContext) -> None:
+        self.ctx, self.finished = ctx, False
+        self.receiver, sender = Pipe(duplex=False)
+        with contextlib.suppress(OSError, AttributeError):  # a chunk per write, not 16 (Linux)
+            fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: read, send, leave
+            self.receiver.close()
+            status = 0
+            try:
+                _produce(read, ctx, sender)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        sender.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.receiver.close()  # a child still sending gets a broken pipe and ends
+        _reap(self.pid, stop=not self.finished)
+
+    def chunks(self) -> Iterator[bytes]:
         while True:
-            message = receiver.recv()
-            kind = message[0]
-            if kind == "chunk":
-                _kind, ctx.rows, rowless, ctx.last_line = message
-                ctx.rowless_lines.extend(rowless)
-                yield receiver.recv_bytes()
-            elif kind == "done":
+            message = self._receive()
+            if message[0] == "done":
                 for name, value in message[1].items():
-                    setattr(ctx, name, value)
-                finished = True
+                    setattr(self.ctx, name, value)
                 return
-            elif kind == "rejected":
-                raise ImportRejected(*message[1:])
-            else:
-                raise RuntimeError(f"the reader process failed:\n{message[1]}")
-    except EOFError:
-        raise RuntimeError("the reader process ended without a word") from None
-    finally:
-        receiver.close()  # a child still sending gets a broken pipe and ends
-        _reap(pid, stop=not finished)
+            _kind, self.ctx.rows, rowless, self.ctx.last_line = message
+            self.ctx.rowless_lines.extend(rowless)
+            yield self.receiver.recv_bytes()
+
+    def may_repeat(self) -> bool:
+        _kind, verdict = self._receive()
+        self.finished = True
+        return verdict
+
+    def _receive(self) -> tuple:
+        try:
+            message = self.receiver.recv()
+        except EOFError:
+            raise RuntimeError("the reader process ended without a word") from None
+        if message[0] == "rejected":
+            raise ImportRejected(*message[1:])
+        if message[0] == "error":
+            raise RuntimeError(f"the reader process failed:\n{message[1]}")
+        return message
 
 
 def _produce(read, ctx: ReadContext, sender) -> None:
@@ -525,17 +578,17 @@ def _produce(read, ctx: ReadContext, sender) -> None:
                 rowless, sent = ctx.rowless_lines[sent:], len(ctx.rowless_lines)
                 sender.send(("chunk", ctx.rows, rowless, ctx.last_line))
                 sender.send_bytes(text.encode())
+            sender.send(("done", {name: getattr(ctx, name) for name in SUMMARY}))
+            sender.send(("may repeat", ctx.keys.may_repeat()))
         except ImportRejected as rejected:
             sender.send(("rejected", str(rejected.path), rejected.line, rejected.reason))
-            return
         except Exception:
             sender.send(("error", traceback.format_exc()))
-            return
-        sender.send(("done", {name: getattr(ctx, name) for name in SUMMARY}))
     except (BrokenPipeError, OSError):
         pass  # the parent stopped listening (the COPY refused a row): nothing more to say
     finally:
         sender.close()
+        ctx.keys.close()
 
 
 # What a reader process reports back at the end.

@@ -12,7 +12,7 @@ Elsewhere (the SQLite default) rows go in with batched inserts.
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
@@ -32,18 +32,28 @@ def first_id(dataset_id: int) -> int:
 
 
 def write_rows(
-    *, dataset_id: int, chunks: Iterable[str], columns: tuple[str, ...], ctx, progress: Progress
+    *,
+    dataset_id: int,
+    chunks: Iterable[str],
+    may_repeat: Callable[[], bool],
+    columns: tuple[str, ...],
+    ctx,
+    progress: Progress,
 ) -> int:
     """Replace a dataset's rows with lines of tab-separated `columns` (id first); return the count.
 
     `chunks` are strings of whole lines in PostgreSQL's COPY text format; `ctx` (the reader's
     context) counts the rows and maps a row number back to its file line for error messages.
+    `may_repeat`, asked once the rows are written, tells whether two rows may repeat each
+    other (rowkeys); only then are the rows themselves compared.
     """
     if connection.vendor == "postgresql":
-        _copy_partition(dataset_id, chunks, columns, ctx, progress)
+        _copy_partition(dataset_id, chunks, may_repeat, columns, ctx, progress)
     else:
         delete_rows(dataset_id)
         _insert_rows(dataset_id, chunks, columns, ctx)
+        if may_repeat():
+            _refuse_repeated_rows_orm(dataset_id, columns, ctx)
     return ctx.rows
 
 
@@ -59,7 +69,7 @@ def delete_rows(dataset_id: int) -> None:
         cursor.execute(f"DELETE FROM {table}_default WHERE dataset_id = %s", [dataset_id])
 
 
-def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
+def _copy_partition(dataset_id: int, chunks, may_repeat, columns, ctx, progress) -> None:
     table = TradeFlow._meta.db_table
     new, low, high = f"{table}_{dataset_id}_new", first_id(dataset_id), first_id(dataset_id + 1)
     with connection.cursor() as cursor:
@@ -73,8 +83,9 @@ def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
         # (no hint bits for the next reads to set, no freezing vacuum to come).
         sql = f"COPY {new} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)"
         _copy(cursor, sql, chunks, ctx, progress)
-        _refuse_repeated_rows(cursor, new, columns, ctx)
         cursor.execute(f"ALTER TABLE {new} ADD PRIMARY KEY (id)")
+        if may_repeat():  # a reader process works it out while the key is built
+            _refuse_repeated_rows(cursor, new, columns, ctx)
         delete_rows(dataset_id)
         cursor.execute(f"ALTER TABLE {new} RENAME TO {table}_{dataset_id}")
         cursor.execute(f"ALTER INDEX {new}_pkey RENAME TO {table}_{dataset_id}_pkey")
@@ -86,7 +97,7 @@ def _copy_partition(dataset_id: int, chunks, columns, ctx, progress) -> None:
 
 def _refuse_repeated_rows(cursor, table: str, columns, ctx) -> None:
     """Reject a file in which a row repeats an earlier one in every column: summed, the
-    statistic would count twice.
+    statistic would count twice. Asked only when two rows' keys met (rowkeys).
 
     First one pass sorting a 64-bit hash of each row (equal rows have equal hashes): no repeat
     there, none at all, the usual answer, five times faster than grouping the rows' columns
@@ -190,7 +201,6 @@ def _insert_rows(dataset_id: int, chunks, columns, ctx) -> None:
                 raise ImportRejected(ctx.path, line_number, _("a value is not a number")) from None
             flows.append(TradeFlow(dataset_id=dataset_id, **row))
         TradeFlow.objects.bulk_create(flows)
-    _refuse_repeated_rows_orm(dataset_id, columns, ctx)
 
 
 def _refuse_repeated_rows_orm(dataset_id: int, columns, ctx) -> None:

@@ -318,8 +318,13 @@ def write_comtrade(path: Path, rows: Iterable[DemoRow]) -> int:
 
 
 def benchmark_rows(n: int, hs6_codes: list[str], seed: int = 7) -> Iterator[tuple]:
-    """n BACI rows over many country pairs: Zipf-weighted products and log-normal values."""
+    """n BACI rows over many country pairs: Zipf-weighted products and log-normal values.
+
+    As in BACI, a row is the only one of its flow (year, exporter, importer, product) and no
+    country trades with itself: a draw that would repeat a flow is drawn again.
+    """
     rng = random.Random(seed)
+    drawn: set[tuple] = set()
     codes = sorted(hs6_codes)
     weights = [1 / (rank**0.8) for rank in range(1, len(codes) + 1)]
     rng.shuffle(weights)
@@ -329,16 +334,13 @@ def benchmark_rows(n: int, hs6_codes: list[str], seed: int = 7) -> Iterator[tupl
         size = min(chunk, n - start)
         picked = rng.choices(codes, weights=weights, k=size)
         for code in picked:
+            flow = (rng.choice(YEARS), rng.choice(countries), rng.choice(countries), code)
+            while flow[1] == flow[2] or flow in drawn:
+                flow = (rng.choice(YEARS), rng.choice(countries), rng.choice(countries), code)
+            drawn.add(flow)
             value = rng.lognormvariate(4.0, 2.2)  # thousands of US dollars
             quantity = "NA" if rng.random() < 0.05 else f"{value / rng.uniform(0.5, 9):.3f}"
-            yield (
-                rng.choice(YEARS),
-                rng.choice(countries),
-                rng.choice(countries),
-                code,
-                f"{value:.3f}",
-                quantity,
-            )
+            yield (*flow, f"{value:.3f}", quantity)
 
 
 def write_baci(path: Path, rows: Iterable[tuple]) -> int:

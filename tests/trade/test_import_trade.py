@@ -10,7 +10,7 @@ from django.utils import translation
 
 from opportunities.matching import services as matching
 from opportunities.models import TradeDataset, TradeFlow
-from opportunities.trade import importing
+from opportunities.trade import countries, importing, rowkeys
 from opportunities.trade.importing import import_trade_file, import_world_chapters
 from tests.reference_data import data_dir
 from tradeportal.importing import ImportRejected
@@ -241,6 +241,78 @@ def test_the_first_repeated_row_is_refused_with_both_its_lines(
         import_trade_file(path=write(tmp_path, "baci.csv", text), fmt="baci")
     assert str(rejected.value) == "baci.csv, line 302: repeats line 152 (duplicate row)"
     assert not TradeFlow.objects.exists() and not TradeDataset.objects.exists()
+
+
+def read_apart(monkeypatch, in_process: bool, held: int | None = None) -> None:
+    if not in_process:
+        monkeypatch.setattr(importing, "PRODUCER_MIN_BYTES", 0)
+    if held:  # the repeat check's hashes go to a file every `held` rows
+        monkeypatch.setattr(rowkeys, "HELD_HASHES", held)
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+@pytest.mark.parametrize(
+    "first, again",
+    [
+        ("2024,484,604,852852,1.5,1", "2024,484,604,852852,1.50,1.000"),  # the same numbers
+        ("2024,484,604,80610,7,NA", "2024,484,604,080610,7,NA"),  # the same code
+        ("2024,484,604,852852,1.5,1", "02024,484,604,852852,1.5,1"),  # the same year
+    ],
+)
+def test_a_row_that_repeats_another_written_differently_is_refused(
+    tmp_path, monkeypatch, in_process, first, again
+):
+    read_apart(monkeypatch, in_process)
+    rows = [f"2023,{exporter},604,852852,1,1" for exporter in (484, 32, 76, 152, 170)]
+    text = "t,i,j,k,v,q\n" + "\n".join([first, *rows, again]) + "\n"
+    with pytest.raises(ImportRejected) as rejected:
+        import_trade_file(path=write(tmp_path, "baci.csv", text), fmt="baci")
+    assert str(rejected.value) == "baci.csv, line 8: repeats line 2 (duplicate row)"
+    assert not TradeFlow.objects.exists()
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_the_same_flow_at_two_values_is_not_a_repeat(tmp_path, monkeypatch, in_process):
+    read_apart(monkeypatch, in_process)
+    text = "t,i,j,k,v,q\n2024,484,604,852852,1.5,1\n2024,484,604,852852,1.5,2\n"
+    dataset = import_trade_file(path=write(tmp_path, "baci.csv", text), fmt="baci")
+    assert dataset.rows == 2
+    assert sorted(TradeFlow.objects.values_list("quantity", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_a_repeat_far_from_its_first_line_is_found_among_hashes_written_out(
+    tmp_path, monkeypatch, in_process
+):
+    read_apart(monkeypatch, in_process, held=7)
+    exporters = [c for c in countries.baci_codes() if countries.baci_codes()[c] != "PER"][:40]
+    rows = [f"2024,{exporter},604,852852,{n},1" for n, exporter in enumerate(exporters)]
+    unique = write(tmp_path, "unique.csv", "t,i,j,k,v,q\n" + "\n".join(rows) + "\n")
+    assert import_trade_file(path=unique, fmt="baci").rows == 40
+    repeated = write(tmp_path, "again.csv", "t,i,j,k,v,q\n" + "\n".join([*rows, rows[3]]))
+    with pytest.raises(ImportRejected) as rejected:
+        import_trade_file(path=repeated, fmt="baci")
+    assert str(rejected.value) == "again.csv, line 42: repeats line 5 (duplicate row)"
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_a_comtrade_row_repeating_another_in_other_words_is_refused(
+    tmp_path, monkeypatch, in_process
+):
+    read_apart(monkeypatch, in_process, held=2)
+    header = "refYear,period,reporterISO,partnerISO,flowCode,cmdCode,primaryValue,qty,qtyUnitAbbr"
+    rows = [
+        "2024,2024,MEX,PER,M,080610,1000,5,kg",
+        "2024,2024,MEX,PER,M,080610,2000,5,kg",  # the same flow at another value: kept
+        "2024,2024,MEX,CHL,M,080610,1000,5,kg",
+        "2024,2024,mex,per,M,80610,1000.0,5.00,kg",  # the first row again
+    ]
+    path = write(tmp_path, "comtrade.csv", "\n".join([header, *rows]) + "\n")
+    with pytest.raises(ImportRejected) as rejected:
+        import_trade_file(path=path, fmt="comtrade")
+    assert str(rejected.value) == "comtrade.csv, line 5: repeats line 2 (duplicate row)"
+    path.write_text("\n".join([header, *rows[:3]]) + "\n")
+    assert import_trade_file(path=path, fmt="comtrade").rows == 3
 
 
 def test_a_file_read_in_a_process_of_its_own_stores_the_same_rows(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ import pytest
 from opportunities.trade.synthetic import (
     CALIBRATED_YEAR,
     DemoRow,
+    benchmark_rows,
     demo_rows,
     distinct,
     read_world_chapters,
@@ -153,3 +154,10 @@ def test_split_and_distinct_keep_the_total_exactly():
     moved = distinct({"a": 5, "b": 5, "c": 100}, {6})
     assert sum(moved.values()) == 110 and len(set(moved.values())) == 3
     assert 6 not in moved.values()
+
+
+def test_benchmark_rows_are_one_a_flow_as_in_baci_and_no_country_trades_with_itself():
+    # 60,000 draws over the few most likely products: without the redraw, flows repeat.
+    flows = [row[:4] for row in benchmark_rows(60_000, list(hs6_codes()[:40]), seed=3)]
+    assert len(flows) == len(set(flows)) == 60_000
+    assert all(exporter != importer for _year, exporter, importer, _code in flows)
