@@ -324,7 +324,7 @@ def benchmark_rows(n: int, hs6_codes: list[str], seed: int = 7) -> Iterator[tupl
     country trades with itself: a draw that would repeat a flow is drawn again.
     """
     rng = random.Random(seed)
-    drawn: set[tuple] = set()
+    drawn: set[int] = set()  # each flow as one number: year, exporter, importer, product
     codes = sorted(hs6_codes)
     weights = [1 / (rank**0.8) for rank in range(1, len(codes) + 1)]
     rng.shuffle(weights)
@@ -334,13 +334,15 @@ def benchmark_rows(n: int, hs6_codes: list[str], seed: int = 7) -> Iterator[tupl
         size = min(chunk, n - start)
         picked = rng.choices(codes, weights=weights, k=size)
         for code in picked:
-            flow = (rng.choice(YEARS), rng.choice(countries), rng.choice(countries), code)
-            while flow[1] == flow[2] or flow in drawn:
-                flow = (rng.choice(YEARS), rng.choice(countries), rng.choice(countries), code)
-            drawn.add(flow)
+            while True:
+                year, exporter, importer = rng.choice(YEARS), *rng.choices(countries, k=2)
+                number = ((year * 1000 + exporter) * 1000 + importer) * 1_000_000 + int(code)
+                if exporter != importer and number not in drawn:
+                    break
+            drawn.add(number)
             value = rng.lognormvariate(4.0, 2.2)  # thousands of US dollars
             quantity = "NA" if rng.random() < 0.05 else f"{value / rng.uniform(0.5, 9):.3f}"
-            yield (*flow, f"{value:.3f}", quantity)
+            yield (year, exporter, importer, code, f"{value:.3f}", quantity)
 
 
 def write_baci(path: Path, rows: Iterable[tuple]) -> int:
