@@ -18,6 +18,7 @@ from http import HTTPStatus
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db.models import F, OrderBy, Q
 from django.http import Http404, JsonResponse
 from django.utils import translation
@@ -188,7 +189,31 @@ def cleaned_data(form) -> dict:
 # Pagination and throttling --------------------------------------------------------------------
 
 
+class CountingPaginator(Paginator):
+    """Django's paginator, which counts only when the page itself does not tell: a page with
+    fewer rows than a full one is the last, so the total is its offset plus its rows (most
+    lists of a firm fit on one page). Page numbers, errors and counts are Paginator's."""
+
+    def page(self, number):
+        if self.orphans or "count" in self.__dict__:
+            return super().page(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)  # its error
+        if number < 1:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if not rows and (bottom or not self.allow_empty_first_page):
+            return super().page(number)  # past the end: its error, from the count
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = bottom + len(rows)  # the cached_property's value
+        return self._get_page(rows, number, self)
+
+
 class Pagination(PageNumberPagination):
+    django_paginator_class = CountingPaginator
     page_size = 25
     page_size_query_param = "page_size"
     page_size_query_description = "Results per page (25 unless given; at most 100)."
