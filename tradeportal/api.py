@@ -190,26 +190,20 @@ def cleaned_data(form) -> dict:
 
 
 class CountingPaginator(Paginator):
-    """Django's paginator, which counts only when the page itself does not tell: a page with
-    fewer rows than a full one is the last, so the total is its offset plus its rows (most
-    lists of a firm fit on one page). Page numbers, errors and counts are Paginator's."""
+    """Django's paginator, which counts only when the first page does not tell: one with fewer
+    rows than a full page is the whole list, so the total is its number of rows (a firm's
+    matches, at most 20 by default, fit on one). Other pages count first, as Django does, so
+    a page number past the end is refused before any OFFSET is sent."""
 
     def page(self, number):
-        if self.orphans or "count" in self.__dict__:
+        if str(number) != "1" or self.orphans or "count" in self.__dict__:
             return super().page(number)
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
+        rows = list(self.object_list[: self.per_page])
+        if not rows and not self.allow_empty_first_page:
             return super().page(number)  # its error
-        if number < 1:
-            return super().page(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
-        if not rows and (bottom or not self.allow_empty_first_page):
-            return super().page(number)  # past the end: its error, from the count
         if len(rows) < self.per_page:
-            self.__dict__["count"] = bottom + len(rows)  # the cached_property's value
-        return self._get_page(rows, number, self)
+            self.__dict__["count"] = len(rows)  # the count cached_property's value
+        return self._get_page(rows, 1, self)  # a full page: counted when its links need it
 
 
 class Pagination(PageNumberPagination):

@@ -262,7 +262,7 @@ def test_match_queries_do_not_grow_with_page_size(world, as_owner):
     assert counts == [4, 4]
 
 
-def test_a_last_page_of_matches_gives_its_count_without_counting(world, as_owner):
+def test_a_single_page_of_matches_gives_its_count_without_counting(world, as_owner):
     for _ in range(12):
         MatchFactory(
             company=world.mine, opportunity=OpportunityFactory(hs_code=world.demand.hs_code)
@@ -270,22 +270,25 @@ def test_a_last_page_of_matches_gives_its_count_without_counting(world, as_owner
     path = f"/api/v1/my/companies/{world.mine.pk}/matches/"
     as_owner.get(path)  # the token's first use of the minute writes its last use
     pages = {}
-    for query in ("", "?page_size=14", "?page_size=10", "?page_size=10&page=2", "?kind=buyer"):
+    asked = ("", "?page=1", "?page_size=14", "?page_size=10", "?page_size=10&page=2", "?kind=buyer")
+    for query in asked:
         with CaptureQueriesContext(connection) as queries:
             body = as_owner.get(path + query).json()
         counted = any("COUNT(" in q["sql"] for q in queries.captured_queries)
         pages[query] = (body["count"], len(body["results"]), counted, body["previous"] is None)
     assert pages == {
         "": (14, 14, False, True),
+        "?page=1": (14, 14, False, True),
         "?page_size=14": (14, 14, True, True),  # a full page: more may follow
         "?page_size=10": (14, 10, True, True),
-        "?page_size=10&page=2": (14, 4, False, False),
+        "?page_size=10&page=2": (14, 4, True, False),  # counted first, as Django does
         "?kind=buyer": (0, 0, False, True),
     }
     assert as_owner.get(f"{path}?page_size=10&page=2").json()["next"] is None
     assert as_owner.get(f"{path}?page_size=10").json()["next"].endswith("page=2&page_size=10")
     assert error(as_owner.get(f"{path}?page_size=10&page=3"))["code"] == "not_found"
     assert error(as_owner.get(f"{path}?page=0"))["code"] == "not_found"
+    assert error(as_owner.get(f"{path}?page=299926477963441788157952"))["code"] == "not_found"
     last = as_owner.get(f"{path}?page_size=10&page=last").json()
     assert last["results"] == as_owner.get(f"{path}?page_size=10&page=2").json()["results"]
 
