@@ -39,6 +39,20 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    # A deactivated or deleted user's tokens stop working at once, cached lookups included.
+    def save_model(self, request, obj, form, change):
+        if change:
+            tokens.forget_user(obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        tokens.forget_user(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        tokens.forget(ApiToken.objects.filter(user__in=queryset))
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Region)
 class RegionAdmin(ChangesPublicPages, admin.ModelAdmin):

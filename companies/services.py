@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from companies import tokens
 from companies.models import (
+    ApiToken,
     Company,
     CompanyProduct,
     Invitation,
@@ -271,6 +273,7 @@ def delete_account(*, user: User) -> None:
             )
             % {"names": names}
         )
+    tokens.forget_user(user)
     user.delete()
 
 
@@ -297,5 +300,7 @@ def delete_unverified_accounts(*, now: datetime | None = None) -> int:
     stale = User.objects.filter(date_joined__lt=cutoff, is_staff=False, is_superuser=False)
     stale = stale.exclude(pk__in=verified).exclude(memberships__isnull=False)
     count = stale.count()
-    User.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    accounts = User.objects.filter(pk__in=list(stale.values_list("pk", flat=True)))
+    tokens.forget(ApiToken.objects.filter(user__in=accounts))
+    accounts.delete()
     return count

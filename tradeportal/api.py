@@ -18,6 +18,7 @@ from http import HTTPStatus
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db.models import F, OrderBy, Q
 from django.http import Http404, JsonResponse
 from django.utils import translation
@@ -188,7 +189,25 @@ def cleaned_data(form) -> dict:
 # Pagination and throttling --------------------------------------------------------------------
 
 
+class CountingPaginator(Paginator):
+    """Django's paginator, which counts only when the first page does not tell: one with fewer
+    rows than a full page is the whole list, so the total is its number of rows (a firm's
+    matches, at most 20 by default, fit on one). Other pages count first, as Django does, so
+    a page number past the end is refused before any OFFSET is sent."""
+
+    def page(self, number):
+        if str(number) != "1" or self.orphans or "count" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if not rows and not self.allow_empty_first_page:
+            return super().page(number)  # its error
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = len(rows)  # the count cached_property's value
+        return self._get_page(rows, 1, self)  # a full page: counted when its links need it
+
+
 class Pagination(PageNumberPagination):
+    django_paginator_class = CountingPaginator
     page_size = 25
     page_size_query_param = "page_size"
     page_size_query_description = "Results per page (25 unless given; at most 100)."

@@ -257,13 +257,12 @@ class MatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_reasons(self, match: Match) -> list[str]:
-        names = self.context.get("product_names")
-        return reasons.render(match.reasons, names=names)
+        return reasons.render(match.reasons)
 
-    # Built by hand, as OpportunitySerializer's list entries are: DRF's generic walk over the
-    # nested serializers was most of a list page's time. Same JSON: each plain field keeps its
-    # own DRF field's to_representation, the opportunity its serializer's, the counterpart is
-    # CounterpartSerializer's fields written directly.
+    # Built by hand: DRF's generic walk over the nested serializers was most of a response's
+    # time. Same JSON: each plain field keeps its own DRF field's to_representation, the
+    # opportunity its serializer's, the counterpart is CounterpartSerializer's fields written
+    # directly. The list's entries are built from plain rows the same way (entries.py).
     NESTED = ("opportunity", "counterpart", "reasons", "components")
 
     def to_representation(self, match):

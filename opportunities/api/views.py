@@ -17,7 +17,6 @@ from opportunities.listings import services
 from opportunities.listings.filters import OpportunityFilter, open_opportunities
 from opportunities.listings.forms import BuyerRequestForm
 from opportunities.matching import interests
-from opportunities.matching import reasons as match_reasons
 from opportunities.matching import selectors as match_selectors
 from opportunities.matching import services as matching_services
 from opportunities.models import HSCode, Match, Opportunity, Sector, TradeFlow
@@ -246,16 +245,12 @@ class MatchViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
         # match must still find it.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        page = getattr(self, "_page", None)
-        if page is not None:
-            context["product_names"] = match_reasons.product_names([m.reasons for m in page])
-        return context
-
-    def paginate_queryset(self, queryset):
-        self._page = super().paginate_queryset(queryset)
-        return self._page
+    def list(self, request, *args, **kwargs):
+        # Plain rows and entries built from them (entries.py), as for the opportunity list:
+        # MatchSerializer's JSON without model instances or a query built over five joins.
+        queryset = entries.match_rows(self.filter_queryset(self.get_queryset()))
+        rows = self.paginate_queryset(queryset)
+        return self.get_paginated_response(entries.match_entries(rows, request))
 
     @extend_schema(request=None, responses=serializers.MatchSerializer)
     @action(detail=True, methods=["post"])

@@ -1,13 +1,15 @@
 """The signed-in user's own data through the API: the same service functions, so the same rules
 (verification, moderation, rematching after the commit) as the site's pages."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opportunities.models import Interest, Match, Opportunity
 from tests.api.conftest import error, token_client
-from tests.factories import MatchFactory, OpportunityFactory
+from tests.factories import CompanyFactory, MatchFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +173,78 @@ def test_interest_in_a_match_tells_the_buyer_as_the_site_does(world, as_owner):
     assert OutboxEmail.objects.filter(to_email=world.stranger.email).exists()
 
 
+def matches_of_every_kind(world) -> None:
+    """Beside the world's two: a firm match with reasons and components, one of a buyer request
+    whose market has a region, one of demand without a sector."""
+    lima = world.theirs.region
+    MatchFactory(
+        company=world.mine,
+        kind=Match.Kind.BUYER,
+        opportunity=None,
+        counterpart=CompanyFactory(legal_name="Importadora Andina S.A.C.", region=lima),
+        score=81.5,
+        components={"product": 1.0, "market": 0.625, "freshness": 0.3},
+        reasons=[
+            {
+                "key": "counterpart",
+                "params": {"company": "Andina", "country": "PE", "code": "0901", "role": "buyer"},
+            },
+            {"key": "product", "params": {"level": "exact", "firm_code": "0901"}},
+            {"key": "certifications", "params": {"met": ["haccp"], "missing": ["organic"]}},
+        ],
+    )
+    MatchFactory(
+        company=world.mine,
+        kind=Match.Kind.SUPPLIER,
+        opportunity=None,
+        counterpart=CompanyFactory(
+            legal_name="Agro Ica S.A.C.", trade_name="Agro Ica", region=lima
+        ),
+        score=40,
+    )
+    MatchFactory(
+        company=world.mine,
+        opportunity=OpportunityFactory(
+            hs_code=world.demand.hs_code, market_region=lima, sector=None, growth_pct=4.25
+        ),
+        score=72,
+        components={"product": 0.7},
+        reasons=[
+            {
+                "key": "market_imports",
+                "params": {
+                    "market": "PE",
+                    "region": "Lima",
+                    "value": 1_250_000.0,
+                    "code": "0901",
+                    "year": 2024,
+                    "months": [12],
+                    "demo": True,
+                    "partner": "MX",
+                    "share": 5,
+                },
+            },
+            {"key": "growth", "params": {"growth": 4.2}},
+            {"key": "unrealised", "params": {"partner": "MX", "value": 300_000.0}},
+            {"key": "dismissed_similar", "params": {}},
+        ],
+    )
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_each_match_list_entry_is_the_serializers_output_for_that_match(world, language):
+    matches_of_every_kind(world)
+    client = token_client(world.owner, language)
+    path = f"/api/v1/my/companies/{world.mine.pk}/matches/"
+    listed = client.get(path).json()["results"]
+    assert {m["kind"] for m in listed} == {"opportunity", "buyer", "supplier"}
+    assert len(listed) == 5
+    for entry in listed:
+        detail = client.get(f"{path}{entry['id']}/").json()
+        # The same JSON text: the same values and the same field order, nested ones included.
+        assert json.dumps(entry) == json.dumps(detail)
+
+
 def test_match_queries_do_not_grow_with_page_size(world, as_owner):
     for _ in range(12):
         MatchFactory(
@@ -183,7 +257,40 @@ def test_match_queries_do_not_grow_with_page_size(world, as_owner):
         with CaptureQueriesContext(connection) as queries:
             assert len(as_owner.get(f"{path}?page_size={size}").json()["results"]) == size
         counts.append(len(queries))
-    assert counts[0] == counts[1]
+    # The company, the page, its product names, the count (more rows follow); the token's
+    # lookup is cached.
+    assert counts == [4, 4]
+
+
+def test_a_single_page_of_matches_gives_its_count_without_counting(world, as_owner):
+    for _ in range(12):
+        MatchFactory(
+            company=world.mine, opportunity=OpportunityFactory(hs_code=world.demand.hs_code)
+        )
+    path = f"/api/v1/my/companies/{world.mine.pk}/matches/"
+    as_owner.get(path)  # the token's first use of the minute writes its last use
+    pages = {}
+    asked = ("", "?page=1", "?page_size=14", "?page_size=10", "?page_size=10&page=2", "?kind=buyer")
+    for query in asked:
+        with CaptureQueriesContext(connection) as queries:
+            body = as_owner.get(path + query).json()
+        counted = any("COUNT(" in q["sql"] for q in queries.captured_queries)
+        pages[query] = (body["count"], len(body["results"]), counted, body["previous"] is None)
+    assert pages == {
+        "": (14, 14, False, True),
+        "?page=1": (14, 14, False, True),
+        "?page_size=14": (14, 14, True, True),  # a full page: more may follow
+        "?page_size=10": (14, 10, True, True),
+        "?page_size=10&page=2": (14, 4, True, False),  # counted first, as Django does
+        "?kind=buyer": (0, 0, False, True),
+    }
+    assert as_owner.get(f"{path}?page_size=10&page=2").json()["next"] is None
+    assert as_owner.get(f"{path}?page_size=10").json()["next"].endswith("page=2&page_size=10")
+    assert error(as_owner.get(f"{path}?page_size=10&page=3"))["code"] == "not_found"
+    assert error(as_owner.get(f"{path}?page=0"))["code"] == "not_found"
+    assert error(as_owner.get(f"{path}?page=299926477963441788157952"))["code"] == "not_found"
+    last = as_owner.get(f"{path}?page_size=10&page=last").json()
+    assert last["results"] == as_owner.get(f"{path}?page_size=10&page=2").json()["results"]
 
 
 def test_notification_preferences_per_company(world, as_owner):
