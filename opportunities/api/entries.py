@@ -54,9 +54,10 @@ def _plain(serializer_class) -> tuple[tuple[str, str, object], ...]:
     )
 
 
-def _opportunity_columns() -> list[str]:
+@cache
+def _opportunity_columns() -> tuple[str, ...]:
     plain = _plain(serializers.OpportunitySerializer)
-    return [*(source for _name, source, _represent in plain), *RELATED]
+    return (*(source for _name, source, _represent in plain), *RELATED)
 
 
 def rows(queryset):

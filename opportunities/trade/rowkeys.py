@@ -32,9 +32,7 @@ class RowKeys:
         """Add the key of one row (a tuple of its non-numeric columns)."""
         key_hash = hash(key)
         self.buckets[key_hash & (BUCKETS - 1)].append(key_hash)
-        self._held += 1
-        if self._held >= HELD_HASHES:
-            self.write_out()
+        self.added(1)
 
     def added(self, count: int) -> None:
         """Count `count` hashes a hot loop appended to `buckets` itself."""

@@ -245,13 +245,20 @@ def test_each_match_list_entry_is_the_serializers_output_for_that_match(world, l
         assert json.dumps(entry) == json.dumps(detail)
 
 
-def test_match_queries_do_not_grow_with_page_size(world, as_owner):
+def with_twelve_more_matches(world, as_owner) -> str:
+    """Twelve more opportunity matches for the firm; its match list's path, asked once (the
+    token's first use of the minute writes its last use)."""
     for _ in range(12):
         MatchFactory(
             company=world.mine, opportunity=OpportunityFactory(hs_code=world.demand.hs_code)
         )
     path = f"/api/v1/my/companies/{world.mine.pk}/matches/"
-    as_owner.get(path)  # the token's first use of the minute writes its last use
+    as_owner.get(path)
+    return path
+
+
+def test_match_queries_do_not_grow_with_page_size(world, as_owner):
+    path = with_twelve_more_matches(world, as_owner)
     counts = []
     for size in (2, 12):
         with CaptureQueriesContext(connection) as queries:
@@ -263,12 +270,7 @@ def test_match_queries_do_not_grow_with_page_size(world, as_owner):
 
 
 def test_a_single_page_of_matches_gives_its_count_without_counting(world, as_owner):
-    for _ in range(12):
-        MatchFactory(
-            company=world.mine, opportunity=OpportunityFactory(hs_code=world.demand.hs_code)
-        )
-    path = f"/api/v1/my/companies/{world.mine.pk}/matches/"
-    as_owner.get(path)  # the token's first use of the minute writes its last use
+    path = with_twelve_more_matches(world, as_owner)
     pages = {}
     asked = ("", "?page=1", "?page_size=14", "?page_size=10", "?page_size=10&page=2", "?kind=buyer")
     for query in asked:
