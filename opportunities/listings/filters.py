@@ -145,9 +145,14 @@ class OpportunityFilter(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         ordering = SORTS[self.form.cleaned_data.get("sort") or "relevance"]
-        if "rank" not in queryset.query.annotations:  # no search words: nothing to rank by
+        if not self.ranked:  # no search words: nothing to rank by
             ordering = [field for field in ordering if field != "-rank"]
         return queryset.order_by(*ordering)
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the results are search matches with a rank (search words were given)."""
+        return "rank" in super().qs.query.annotations
 
     def filter_sector(self, queryset, name, value):
         # By id, not by a join on the slug: PostgreSQL then knows how many rows the sector

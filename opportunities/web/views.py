@@ -25,6 +25,7 @@ from opportunities.trade.figures import headline_figures
 from opportunities.web import cards
 from tradeportal.i18n import ALPHA3, country_name
 from tradeportal.pagecache import DIRECTORY, OPPORTUNITIES, SECTORS, TRADE, cache_public_page
+from tradeportal.paging import WindowCountPaginator
 
 PAGE_SIZE = 20
 
@@ -47,7 +48,9 @@ def browse(request):
     # Pick the page's ids on the opportunity table alone, then load those rows with what the
     # cards show: joining the HS codes before the sort made PostgreSQL hash the whole table.
     rows = filterset.qs.select_related(None).only("pk", "updated_at", "hs_code_id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Search results are read whole to be ranked: their total comes with the page (paging.py).
+    paginator = WindowCountPaginator if filterset.ranked else Paginator
+    page = paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # The cards come from the cache (opportunities.web.cards); only the missing ones are loaded.
     page.object_list = list(page.object_list)
     page_cards = cards.rendered(page.object_list)

@@ -139,6 +139,17 @@ def test_browse_uses_a_bounded_number_of_queries(client, catalogue, django_asser
         client.get("/opportunities/", {"q": "carne", "market": "PE"})
 
 
+def test_search_results_are_counted_in_the_query_that_reads_them(client, catalogue, no_page_cache):
+    for index in range(30):
+        demand(f"02{index:02d}", f"Carne {index}", f"Meat {index}", market_country="PE")
+    client.get("/opportunities/", {"q": "carne", "page": 2})  # the cards, stored for next time
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/opportunities/", {"q": "carne", "page": 2}).content.decode()
+    assert "30 oportunidades" in page and "Página 2 de 2" in page
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "OVER" in counts[0].upper()
+
+
 def test_the_active_filters_show_as_chips_that_remove_themselves(client, catalogue):
     RegionFactory(code="PE-LIM", country="PE", name="Lima", national_code="150000")
     page = client.get("/opportunities/?market=PE&region=PE-LIM&q=uvas").content.decode()
