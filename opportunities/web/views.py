@@ -28,6 +28,18 @@ from tradeportal.pagecache import DIRECTORY, OPPORTUNITIES, SECTORS, TRADE, cach
 from tradeportal.paging import WindowCountPaginator
 
 PAGE_SIZE = 20
+# The opportunity page's own fields (templates/opportunities/detail.html) and its cache key's.
+PAGE_FIELDS = (
+    "pk",
+    "kind",
+    "status",
+    "title",
+    "company_id",
+    "hs_code_id",
+    "updated_at",
+    "hs_code__description_es",
+    "hs_code__description_en",
+)
 
 
 @cache_public_page(SECTORS, TRADE)
@@ -72,14 +84,22 @@ def browse(request):
 @cache_public_page(OPPORTUNITIES, SECTORS, DIRECTORY, TRADE)
 def opportunity_detail(request, pk: int):
     """Show one published opportunity with the numbers behind it, charted and tabled."""
-    opportunity = get_object_or_404(open_opportunities().exclude(status="draft"), pk=pk)
+    # What the page shows around its body (the body itself is read whole only to render it).
+    opportunity = get_object_or_404(
+        open_opportunities()
+        .exclude(status="draft")
+        .select_related(None)
+        .select_related("hs_code")
+        .only(*PAGE_FIELDS),
+        pk=pk,
+    )
     # Its numbers, charts and tables are rendered once per version (opportunities.web.cards);
     # what depends on the visitor (the quote and interest forms) is rendered each time.
     body = cards.cached(
         "opportunity-page",
         opportunity,
         (SECTORS, TRADE, DIRECTORY),
-        lambda: render_to_string("opportunities/detail_body.html", _detail_context(opportunity)),
+        lambda: render_to_string("opportunities/detail_body.html", _detail_context(pk)),
     )
     related = (
         open_opportunities()
@@ -93,7 +113,8 @@ def opportunity_detail(request, pk: int):
     return render(request, "opportunities/detail.html", context)
 
 
-def _detail_context(opportunity: Opportunity) -> dict:
+def _detail_context(pk: int) -> dict:
+    opportunity = open_opportunities().get(pk=pk)
     context = {"opportunity": opportunity, **_demand_charts(opportunity)}
     if opportunity.kind == Opportunity.Kind.DEMAND:
         chapter = chapters.chapter_totals(

@@ -10,6 +10,7 @@ from opportunities.models import Opportunity, TradeDataset
 from tests.factories import (
     CompanyFactory,
     HSCodeFactory,
+    MembershipFactory,
     OpportunityFactory,
     SectorFactory,
     TradeDatasetFactory,
@@ -126,3 +127,29 @@ def test_a_changed_opportunity_page_shows_its_new_numbers_at_once(client, monito
     monitors.save()
     page = client.get(f"/opportunities/{monitors.pk}/").content.decode()
     assert '<h1 class="opportunity-title">Monitores para Lima</h1>' in page
+
+
+def test_a_buyer_request_page_read_again_shows_its_title_and_the_quote_link(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # rendered each time: its body from its own cache
+    buyer = CompanyFactory(region__code="PE-LIM", region__country="PE")
+    request = OpportunityFactory(
+        kind=Opportunity.Kind.REQUEST,
+        company=buyer,
+        title="Compra de uva Red Globe",
+        hs_code=HSCodeFactory(code="0806", description_es="Uvas", description_en="Grapes"),
+    )
+    seller = MembershipFactory(company=CompanyFactory(region__code="MX-SON", region__country="MX"))
+    client.force_login(seller.user)
+    client.get(request.get_absolute_url())  # its body rendered and stored
+    with django_assert_max_num_queries(6):
+        page = client.get(request.get_absolute_url()).content.decode()
+    assert "<title>Compra de uva Red Globe · TradePortal</title>" in page
+    assert "Enviar una cotización" in page and "Me interesa" in page
+    client.force_login(MembershipFactory(company=buyer).user)
+    assert "Enviar una cotización" not in client.get(request.get_absolute_url()).content.decode()
+    request.title = ""
+    request.save()
+    english = client.get(f"/en{request.get_absolute_url()}").content.decode()
+    assert "<title>Grapes · TradePortal</title>" in english
