@@ -1,5 +1,6 @@
 """The browse page's filters, read from the URL so a search can be shared and bookmarked."""
 
+import functools
 import logging
 
 import django_filters
@@ -35,34 +36,60 @@ SORTS = {
 
 class Select(forms.Select):
     """A select built in Python: one template per option made the filter form most of the
-    browse page's rendering time (about 100 options)."""
+    browse page's rendering time (about 100 options). The options' HTML is built once per list
+    of choices (the sectors and regions change with their version, the labels with the
+    language) and only the chosen one is written anew."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        # Straight from the choices: Django's per-option dictionaries (get_context) cost more
-        # than the HTML. The first option whose value is chosen is selected, as in Django.
+        # The first option whose value is chosen is selected, as in Django.
         chosen, selected = set(self.format_value(value)), False
         parts = []
-
-        def option(option_value, label) -> str:
-            nonlocal selected
-            option_value = "" if option_value is None else str(option_value)
-            is_selected = not selected and option_value in chosen
-            selected = selected or is_selected
-            flag = " selected" if is_selected else ""
-            return format_html('<option value="{}"{}>{}</option>', option_value, flag, label)
-
-        for group, options in self.choices:
-            if isinstance(options, (list, tuple)):
-                inner = mark_safe("".join(option(v, label) for v, label in options))
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, inner))
+        for option_value, label, html in _options(_hashable(self.choices)):
+            if option_value is None:  # an <optgroup> tag
+                parts.append(html)
+            elif not selected and option_value in chosen:
+                selected = True
+                parts.append(_option(option_value, label, " selected"))
             else:
-                parts.append(option(group, options))
+                parts.append(html)
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
             mark_safe("".join(parts)),
         )
+
+
+def _hashable(choices) -> tuple:
+    """The choices as the key of their options' HTML: labels as they read in this language."""
+    return tuple(
+        (str(group), tuple((v, str(label)) for v, label in options))
+        if isinstance(options, (list, tuple))
+        else (group, str(options))
+        for group, options in choices
+    )
+
+
+def _option(option_value: str, label, flag: str = "") -> str:
+    return format_html('<option value="{}"{}>{}</option>', option_value, flag, label)
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple) -> tuple[tuple[str | None, str, str], ...]:
+    """(value, label, HTML) of each option not chosen, and (None, "", tag) for a group's tags."""
+    parts = []
+    for group, options in choices:
+        if isinstance(options, tuple):
+            parts.append((None, "", format_html('<optgroup label="{}">', group)))
+            parts += [(_value(v), label, _option(_value(v), label)) for v, label in options]
+            parts.append((None, "", "</optgroup>"))
+        else:
+            parts.append((_value(group), options, _option(_value(group), options)))
+    return tuple(parts)
+
+
+def _value(option_value) -> str:
+    return "" if option_value is None else str(option_value)
 
 
 class OpportunityFilter(django_filters.FilterSet):

@@ -234,3 +234,18 @@ def test_the_filters_read_sectors_and_regions_once_per_version(
         pagecache.public_pages_changed(pagecache.SECTORS)
     page = client.get("/opportunities/").content.decode()
     assert "Minería" in page and "Agroalimentos" in page
+
+
+def test_the_filter_options_follow_the_language_and_the_choice(client, catalogue, no_page_cache):
+    SectorFactory(slug="agro", name_es="Agroindustria", name_en="Agribusiness")
+    kinds = "/opportunities/?kind=request&sector=agro"
+    spanish = client.get(kinds).content.decode()
+    english = client.get(f"/en{kinds}").content.decode()
+    again = client.get(kinds).content.decode()
+    assert '<option value="agro" selected>Agroindustria</option>' in spanish
+    assert '<option value="agro" selected>Agribusiness</option>' in english
+    assert '<option value="">Todos los tipos</option>' in spanish and "All kinds" not in spanish
+    assert '<option value="">All kinds</option>' in english and "Todos los tipos" not in english
+    assert again == spanish
+    other = client.get("/opportunities/?sector=agro").content.decode()
+    assert '<option value="request" selected>' in spanish and '<option value="request">' in other
