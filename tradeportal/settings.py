@@ -95,6 +95,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs written in Python, the other widgets by Django's templates (tradeportal/widgets.py).
+FORM_RENDERER = "tradeportal.widgets.Renderer"
+
 # Database: SQLite in the project folder unless DATABASE_URL names PostgreSQL.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
