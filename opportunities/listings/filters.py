@@ -259,6 +259,11 @@ def region_choices(market: str | None, rows=None) -> list:
 
 def open_opportunities():
     """Opportunities a visitor can browse: published, not past their deadline."""
+    return _open_opportunities().all()  # a copy: the ORM built its filters once per process
+
+
+@functools.cache
+def _open_opportunities():
     return (
         Opportunity.objects.open()
         .select_related("hs_code", "sector", "market_region", "dataset", "company")

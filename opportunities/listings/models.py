@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tradeportal.i18n import Country
@@ -27,10 +27,10 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(status=Opportunity.Status.PUBLISHED)
 
     def open(self):
-        """Published and not past its deadline."""
-        now = timezone.now()
+        """Published and not past its deadline (the database's clock, when the query runs: the
+        same queryset may be built once and used again, as open_opportunities() is)."""
         return self.published().filter(
-            models.Q(deadline__isnull=True) | models.Q(deadline__gte=now)
+            models.Q(deadline__isnull=True) | models.Q(deadline__gte=Now())
         )
 
 

@@ -1,5 +1,6 @@
 """Visitors find opportunities by words, filters in the URL, sorting and pages."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -98,6 +99,19 @@ def test_closing_soon_sorts_by_deadline_and_past_deadlines_are_hidden(client, ca
     OpportunityFactory(kind="curated", title="Pasada", deadline=now - timedelta(days=1))
     response = client.get("/opportunities/", {"kind": "curated", "sort": "closing"})
     assert [o.pk for o in response.context["page"]] == [soon.pk, later.pk]
+
+
+def test_an_opportunity_leaves_the_list_the_moment_its_deadline_passes(
+    client, catalogue, no_page_cache
+):
+    client.get("/opportunities/")  # the process has built its list's query
+    fair = OpportunityFactory(
+        kind="curated", title="Feria", deadline=timezone.now() + timedelta(seconds=0.5)
+    )
+    assert fair in client.get("/opportunities/", {"kind": "curated"}).context["page"]
+    time.sleep(0.6)
+    assert fair not in client.get("/opportunities/", {"kind": "curated"}).context["page"]
+    assert client.get(fair.get_absolute_url()).status_code == 404
 
 
 def test_closed_and_draft_opportunities_are_not_listed(client, catalogue):
