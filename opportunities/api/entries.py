@@ -141,7 +141,7 @@ def match_rows(queryset):
 def match_entries(rows: list[dict], request) -> list[dict]:
     """The match list entries of `rows` (from `match_rows`), in order, their reasons rendered
     in the request's language with the product names of the whole page read at once."""
-    names = reasons.product_names([row["reasons"] for row in rows])
+    names = reasons.product_names([row["reasons"] for row in rows], known=_hs_names(rows))
     components = _components()
     shared = page(request)
     data = []
@@ -157,6 +157,18 @@ def match_entries(rows: list[dict], request) -> list[dict]:
         entry["components"] = components(row["components"])
         data.append({name: entry[name] for name in serializers.MatchSerializer.Meta.fields})
     return data
+
+
+def _hs_names(rows: list[dict]) -> dict[str, SimpleNamespace]:
+    """The descriptions of the rows' opportunities' HS codes, which their reasons name."""
+    return {
+        row[OPPORTUNITY + "hs_code__code"]: SimpleNamespace(
+            description_es=row[OPPORTUNITY + "hs_code__description_es"],
+            description_en=row[OPPORTUNITY + "hs_code__description_en"],
+        )
+        for row in rows
+        if row[OPPORTUNITY + "hs_code__code"] is not None
+    }
 
 
 @cache

@@ -85,17 +85,19 @@ def level(firm_code: str, other_code: str) -> str:
     return {1.0: "exact", 0.7: "heading", 0.3: "chapter"}[product_fit(firm_code, other_code)]
 
 
-def product_names(reason_lists: list[list[dict]]) -> dict[str, object]:
-    """The HS codes the reasons name, loaded in one query."""
-
+def product_names(reason_lists: list[list[dict]], known: dict | None = None) -> dict[str, object]:
+    """The HS codes the reasons name (objects with description_es and description_en): those
+    in `known` as they are, the others loaded in one query (none when all are known)."""
     codes = {
-        r["params"][k]
+        r["params"]["code"]
         for reasons in reason_lists
         for r in reasons
-        for k in ("code",)
-        if k in r.get("params", {})
+        if "code" in r.get("params", {})
     }
-    return HSCode.objects.in_bulk(codes)
+    known = known or {}
+    missing = codes - set(known)
+    loaded = HSCode.objects.in_bulk(missing) if missing else {}
+    return {**{code: known[code] for code in codes & set(known)}, **loaded}
 
 
 class _Texts(NamedTuple):
