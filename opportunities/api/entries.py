@@ -10,10 +10,13 @@ ones are written as its brief serializers write them, in its field order. tests/
 entry against the detail's.
 """
 
+from collections.abc import Callable
 from functools import cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.urls import reverse
+from django.utils import translation
 
 from opportunities.api import serializers
 from opportunities.matching import reasons
@@ -41,6 +44,23 @@ COUNTERPART = (
     "counterpart__region__name",
 )
 OPPORTUNITY = "opportunity__"
+# Stands for the id in the one detail URL reversed per request (digits no host or path has).
+_ID_MARK = 918273645546372819
+
+
+class Page(NamedTuple):
+    """What every entry of one response shares: reversed and looked up once, not per entry."""
+
+    url: Callable[[int], str]  # an opportunity's absolute URL by its id
+    language: str
+
+
+def page(request) -> Page:
+    """The request's Page: one reverse and one absolute URL for the whole list (one per entry
+    was about a tenth of a list's time); the id is the only part of the URL that varies."""
+    path = reverse("opportunities:detail", args=[_ID_MARK])
+    head, tail = request.build_absolute_uri(path).rsplit(str(_ID_MARK), 1)
+    return Page(url=lambda pk: f"{head}{pk}{tail}", language=translation.get_language() or "es")
 
 
 @cache
@@ -73,10 +93,11 @@ def rows(queryset):
 
 def entries(rows: list[dict], request) -> list[dict]:
     """The list entries of `rows` (from `rows`), in order."""
-    return [_opportunity(row, request) for row in rows]
+    shared = page(request)
+    return [_opportunity(row, shared) for row in rows]
 
 
-def _opportunity(row: dict, request, prefix: str = "") -> dict:
+def _opportunity(row: dict, shared: Page, prefix: str = "") -> dict:
     """An opportunity's entry from the columns of `row` named `prefix` + column."""
     entry = {}
     for name, source, represent in _plain(serializers.OpportunitySerializer):
@@ -95,7 +116,7 @@ def _opportunity(row: dict, request, prefix: str = "") -> dict:
     entry["hs_code"] = code and {
         "code": code,
         "level": row[prefix + "hs_code__level"],
-        "description": localized(names, "description"),
+        "description": localized(names, "description", shared.language),
     }
     entry["sector"] = row[prefix + "sector__slug"]
     company = row[prefix + "company__id"]
@@ -103,8 +124,7 @@ def _opportunity(row: dict, request, prefix: str = "") -> dict:
         "id": company,
         "name": row[prefix + "company__trade_name"] or row[prefix + "company__legal_name"],
     }
-    path = reverse("opportunities:detail", args=[row[prefix + "id"]])
-    entry["url"] = request.build_absolute_uri(path)
+    entry["url"] = shared.url(row[prefix + "id"])
     return {name: entry[name] for name in serializers.OpportunitySerializer.Meta.fields}
 
 
@@ -121,8 +141,9 @@ def match_rows(queryset):
 def match_entries(rows: list[dict], request) -> list[dict]:
     """The match list entries of `rows` (from `match_rows`), in order, their reasons rendered
     in the request's language with the product names of the whole page read at once."""
-    names = reasons.product_names([row["reasons"] for row in rows])
+    names = reasons.product_names([row["reasons"] for row in rows], known=_hs_names(rows))
     components = _components()
+    shared = page(request)
     data = []
     for row in rows:
         entry = {}
@@ -130,12 +151,24 @@ def match_entries(rows: list[dict], request) -> list[dict]:
             value = row[source]
             entry[name] = None if value is None else represent(value)
         has_opportunity = row[OPPORTUNITY + "id"] is not None
-        entry["opportunity"] = _opportunity(row, request, OPPORTUNITY) if has_opportunity else None
+        entry["opportunity"] = _opportunity(row, shared, OPPORTUNITY) if has_opportunity else None
         entry["counterpart"] = _counterpart(row)
         entry["reasons"] = reasons.render(row["reasons"], names=names)
         entry["components"] = components(row["components"])
         data.append({name: entry[name] for name in serializers.MatchSerializer.Meta.fields})
     return data
+
+
+def _hs_names(rows: list[dict]) -> dict[str, SimpleNamespace]:
+    """The descriptions of the rows' opportunities' HS codes, which their reasons name."""
+    return {
+        row[OPPORTUNITY + "hs_code__code"]: SimpleNamespace(
+            description_es=row[OPPORTUNITY + "hs_code__description_es"],
+            description_en=row[OPPORTUNITY + "hs_code__description_en"],
+        )
+        for row in rows
+        if row[OPPORTUNITY + "hs_code__code"] is not None
+    }
 
 
 @cache

@@ -20,7 +20,7 @@ from opportunities.reference import search
 from opportunities.reference.forms import HSCodeInput
 from opportunities.reference.hs_search import codes_under
 from opportunities.reference.models import Sector
-from tradeportal import pagecache
+from tradeportal import filtersets, pagecache
 from tradeportal.chips import Chip, chips, form_fields
 from tradeportal.i18n import Country
 
@@ -92,7 +92,7 @@ def _value(option_value) -> str:
     return "" if option_value is None else str(option_value)
 
 
-class OpportunityFilter(django_filters.FilterSet):
+class OpportunityFilter(filtersets.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Opportunity.Kind.choices, widget=Select, empty_label=_("All kinds")

@@ -5,6 +5,9 @@ Rendered: "Perú importó US$ 3.259 M de Monitores y proyectores (SA 8528) en 20
 el 5 %." in Spanish, the same sentence in English for an English reader.
 """
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -12,7 +15,7 @@ from companies.models import Certification
 from opportunities.matching.scoring import product_fit
 from opportunities.reference.models import HSCode
 from tradeportal.formatting import percent, period, usd
-from tradeportal.i18n import Country, country_name
+from tradeportal.i18n import Country, country_name, localized
 
 
 def explain_opportunity(opening, partner: str, firm_code: str, candidate) -> list[dict]:
@@ -82,92 +85,166 @@ def level(firm_code: str, other_code: str) -> str:
     return {1.0: "exact", 0.7: "heading", 0.3: "chapter"}[product_fit(firm_code, other_code)]
 
 
-def product_names(reason_lists: list[list[dict]]) -> dict[str, object]:
-    """The HS codes the reasons name, loaded in one query."""
-
+def product_names(reason_lists: list[list[dict]], known: dict | None = None) -> dict[str, object]:
+    """The HS codes the reasons name (objects with description_es and description_en): those
+    in `known` as they are, the others loaded in one query (none when all are known)."""
     codes = {
-        r["params"][k]
+        r["params"]["code"]
         for reasons in reason_lists
         for r in reasons
-        for k in ("code",)
-        if k in r.get("params", {})
+        if "code" in r.get("params", {})
     }
-    return HSCode.objects.in_bulk(codes)
+    known = known or {}
+    missing = codes - set(known)
+    loaded = HSCode.objects.in_bulk(missing) if missing else {}
+    return {**{code: known[code] for code in codes & set(known)}, **loaded}
 
 
-def _product(code: str, names: dict) -> str:
+class _Texts(NamedTuple):
+    """The reasons' sentences and labels in one language."""
+
+    language: str
+    sentences: dict[str, str]
+    markets: dict[str, str]  # Country labels by code
+    certifications: dict[str, str]  # Certification labels by code
+
+
+def _sentences() -> dict[str, str]:
+    """Every sentence of a reason, in the active language."""
+    return {
+        "market_imports": _(
+            "%(market)s imported %(value)s of %(product)s (HS %(code)s) in %(year)s; "
+            "%(partner)s supplies %(share)s."
+        ),
+        "demo": _("(Demo data, synthetic: not real statistics.)"),
+        "growth": _("Its imports grow %(growth)s a year."),
+        "unrealised": _("Unrealised potential for %(partner)s: %(value)s."),
+        "buyer_request": _("%(buyer)s wants to buy %(product)s (HS %(code)s)."),
+        "product:exact": _("It is exactly your product %(code)s."),
+        "product:heading": _("Same heading as your product %(code)s."),
+        "product:chapter": _("Same chapter as your product %(code)s."),
+        "certifications:missing": _("Required certifications you do not list: %(missing)s."),
+        "certifications:held": _("You hold the required certifications (%(certs)s)."),
+        "counterpart": _("%(company)s (%(country)s) %(verb)s %(product)s (HS %(code)s)."),
+        "counterpart:supplier": _("exports"),
+        "counterpart:buyer": _("wants to import"),
+        "dismissed_similar": _("Ranked lower: you marked a similar match as not relevant."),
+    }
+
+
+@lru_cache(maxsize=16)
+def _texts(language: str) -> _Texts:
+    """The reasons' sentences and labels in `language`, translated once per process (the
+    catalogs do not change while it runs): a gettext for every sentence and label made most
+    of the time of a page of matches."""
+    with translation.override(language):
+        return _Texts(
+            language=language,
+            sentences=_sentences(),
+            markets={code: str(label) for code, label in Country.choices},
+            certifications={code: str(label) for code, label in Certification.choices},
+        )
+
+
+def _product(code: str, names: dict, texts: _Texts) -> str:
     hs_code = names.get(code)
-    text = hs_code.description if hs_code else code
+    text = localized(hs_code, "description", texts.language) if hs_code else code
     return text if len(text) <= 70 else text[:67].rstrip() + "…"
 
 
-def _market(code: str) -> str:
-    return str(Country(code).label) if code in Country.values else country_name(code)
+def _market(code: str, texts: _Texts) -> str:
+    return texts.markets.get(code) or country_name(code, texts.language)
 
 
-def _certifications(codes: list[str]) -> str:
+def _certifications(codes: list[str], texts: _Texts) -> str:
     """Labels, not codes: "HACCP, GlobalG.A.P." rather than "haccp, globalgap"."""
-    return ", ".join(str(Certification(c).label) if c in Certification.values else c for c in codes)
+    return ", ".join(texts.certifications.get(c, c) for c in codes)
 
 
-def render_one(reason: dict, names: dict) -> str:
-    key, p = reason["key"], dict(reason.get("params", {}))
-    if key == "market_imports":
-        text = _(
-            "%(market)s imported %(value)s of %(product)s (HS %(code)s) in %(year)s; "
-            "%(partner)s supplies %(share)s."
-        ) % {
-            "market": p.get("region") or _market(p["market"]),
-            "value": usd(p["value"]),
-            "product": _product(p["code"], names),
-            "code": p["code"],
-            # "diciembre 2024, 1 mes" when the figures cover one month (a state file)
-            "year": period(p["year"], p.get("months")) if p["year"] else p["year"],
-            "partner": _market(p["partner"]),
-            "share": percent(p["share"], 0),
-        }
-        if p.get("demo"):
-            text += " " + _("(Demo data, synthetic: not real statistics.)")
-        return text
-    if key == "growth":
-        return _("Its imports grow %(growth)s a year.") % {"growth": percent(p["growth"], 1)}
-    if key == "unrealised":
-        return _("Unrealised potential for %(partner)s: %(value)s.") % {
-            "partner": _market(p["partner"]),
-            "value": usd(p["value"]),
-        }
-    if key == "buyer_request":
-        return _("%(buyer)s wants to buy %(product)s (HS %(code)s).") % {
-            "buyer": p["buyer"],
-            "product": _product(p["code"], names),
-            "code": p["code"],
-        }
-    if key == "product":
-        labels = {
-            "exact": _("It is exactly your product %(code)s."),
-            "heading": _("Same heading as your product %(code)s."),
-            "chapter": _("Same chapter as your product %(code)s."),
-        }
-        return labels[p["level"]] % {"code": p["firm_code"]}
-    if key == "certifications":
-        if p["missing"]:
-            return _("Required certifications you do not list: %(missing)s.") % {
-                "missing": _certifications(p["missing"])
-            }
-        return _("You hold the required certifications (%(certs)s).") % {
-            "certs": _certifications(p["met"])
-        }
-    if key == "counterpart":
-        return _("%(company)s (%(country)s) %(verb)s %(product)s (HS %(code)s).") % {
-            "company": p["company"],
-            "country": _market(p["country"]),
-            "verb": _("exports") if p["role"] == "supplier" else _("wants to import"),
-            "product": _product(p["code"], names),
-            "code": p["code"],
-        }
-    if key == "dismissed_similar":
-        return _("Ranked lower: you marked a similar match as not relevant.")
-    return key
+def _period(year: int, months: list[int] | None, texts: _Texts) -> str:
+    with translation.override(texts.language):  # its month names and "1 mes"
+        return period(year, months)
+
+
+def _market_imports(p: dict, names: dict, texts: _Texts) -> str:
+    text = texts.sentences["market_imports"] % {
+        "market": p.get("region") or _market(p["market"], texts),
+        "value": usd(p["value"], texts.language),
+        "product": _product(p["code"], names, texts),
+        "code": p["code"],
+        # "diciembre 2024, 1 mes" when the figures cover one month (a state file)
+        "year": _period(p["year"], p.get("months"), texts) if p["year"] else p["year"],
+        "partner": _market(p["partner"], texts),
+        "share": percent(p["share"], 0, texts.language),
+    }
+    return f"{text} {texts.sentences['demo']}" if p.get("demo") else text
+
+
+def _growth(p: dict, names: dict, texts: _Texts) -> str:
+    return texts.sentences["growth"] % {"growth": percent(p["growth"], 1, texts.language)}
+
+
+def _unrealised(p: dict, names: dict, texts: _Texts) -> str:
+    return texts.sentences["unrealised"] % {
+        "partner": _market(p["partner"], texts),
+        "value": usd(p["value"], texts.language),
+    }
+
+
+def _buyer_request(p: dict, names: dict, texts: _Texts) -> str:
+    return texts.sentences["buyer_request"] % {
+        "buyer": p["buyer"],
+        "product": _product(p["code"], names, texts),
+        "code": p["code"],
+    }
+
+
+def _product_fit(p: dict, names: dict, texts: _Texts) -> str:
+    return texts.sentences[f"product:{p['level']}"] % {"code": p["firm_code"]}
+
+
+def _held_certifications(p: dict, names: dict, texts: _Texts) -> str:
+    if p["missing"]:
+        missing = _certifications(p["missing"], texts)
+        return texts.sentences["certifications:missing"] % {"missing": missing}
+    return texts.sentences["certifications:held"] % {"certs": _certifications(p["met"], texts)}
+
+
+def _counterpart(p: dict, names: dict, texts: _Texts) -> str:
+    verb = "counterpart:supplier" if p["role"] == "supplier" else "counterpart:buyer"
+    return texts.sentences["counterpart"] % {
+        "company": p["company"],
+        "country": _market(p["country"], texts),
+        "verb": texts.sentences[verb],
+        "product": _product(p["code"], names, texts),
+        "code": p["code"],
+    }
+
+
+def _dismissed_similar(p: dict, names: dict, texts: _Texts) -> str:
+    return texts.sentences["dismissed_similar"]
+
+
+# Each kind of reason by its key: render_one writes an unknown key as it is.
+SENTENCES = {
+    "market_imports": _market_imports,
+    "growth": _growth,
+    "unrealised": _unrealised,
+    "buyer_request": _buyer_request,
+    "product": _product_fit,
+    "certifications": _held_certifications,
+    "counterpart": _counterpart,
+    "dismissed_similar": _dismissed_similar,
+}
+
+
+def render_one(reason: dict, names: dict, language: str | None = None) -> str:
+    """One stored reason as a sentence in `language` (or the active one)."""
+    sentence = SENTENCES.get(reason["key"])
+    if sentence is None:
+        return reason["key"]
+    texts = _texts(language or translation.get_language() or "es")
+    return sentence(reason.get("params", {}), names, texts)
 
 
 def render(
@@ -175,5 +252,5 @@ def render(
 ) -> list[str]:
     """Render stored reasons in `language` (or the active one)."""
     names = product_names([reasons]) if names is None else names
-    with translation.override(language or translation.get_language() or "es"):
-        return [render_one(reason, names) for reason in reasons]
+    language = language or translation.get_language() or "es"
+    return [render_one(reason, names, language) for reason in reasons]

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from opportunities.matching.models import Match
+from tradeportal import filtersets
 
 
 def company_matches(company):
@@ -23,7 +24,7 @@ def company_matches(company):
     )
 
 
-class MatchFilter(django_filters.FilterSet):
+class MatchFilter(filtersets.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Match.Kind.choices)
     status = django_filters.ChoiceFilter(
         choices=Match.Status.choices,

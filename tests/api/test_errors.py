@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from tests.api.conftest import error, token_client
+from tradeportal.api import AnonThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,36 @@ def test_a_user_is_throttled_across_all_their_tokens(world):
 def test_anonymous_clients_get_the_anonymous_rate_even_above_the_users(world):
     client = token_client(None)
     assert [client.get("/api/v1/sectors/").status_code for _ in range(9)] == [200] * 8 + [429]
+
+
+class Clock:
+    """The throttles' clock, set by the test (an instance: a throttle does not bind it)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        **__import__("django.conf").conf.settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "5/min"},
+    }
+)
+def test_retry_after_counts_from_the_oldest_request_of_the_last_minute(world, monkeypatch):
+    clock = Clock(1000.0)
+    monkeypatch.setattr(AnonThrottle, "timer", clock)
+    client = token_client(None)
+
+    def status_at(now: float) -> tuple[int, str | None]:
+        clock.now = now
+        response = client.get("/api/v1/sectors/")
+        return response.status_code, response.get("Retry-After")
+
+    assert [status_at(now) for now in (1000.0, 1010.0, 1020.0)] == [(200, None)] * 3
+    assert status_at(1030.0) == (429, "30")  # the first request leaves the window at 1060
+    assert status_at(1045.0) == (429, "15")  # refused requests are not counted
+    assert status_at(1060.5) == (200, None)
+    assert status_at(1061.0) == (429, "9")  # now the second one, at 1010, is the oldest

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from companies.models import Region
 from opportunities.reference.models import Sector
-from tests.api.conftest import error
+from tests.api.conftest import error, token_client
 from tests.factories import CompanyFactory, OpportunityFactory, TradeFlowFactory
 from tradeportal import pagecache
 
@@ -158,6 +158,26 @@ def test_a_new_sector_or_region_is_a_filter_at_once_despite_the_cached_choices(
         )
         pagecache.public_pages_changed(*pagecache.AREAS)
     assert anonymous.get(f"/api/v1/opportunities/?region={region.code}").status_code == 200
+
+
+def test_each_request_gets_the_filters_of_its_market_and_language(world, anonymous):
+    # The filters' form is built once per set of choices (tradeportal/filtersets.py), not per
+    # request: a market still limits the regions, and messages follow the client's language.
+    english = token_client(None, "en")
+    for _ in range(2):
+        assert anonymous.get("/api/v1/opportunities/?market=PE&region=PE-LIM").status_code == 200
+        refused = anonymous.get("/api/v1/opportunities/?market=MX&region=PE-LIM")
+        assert refused.status_code == 400
+        assert error(refused)["fields"] == {
+            "region": ["Escoja una opción válida. PE-LIM no es una de las opciones disponibles."]
+        }
+        refused = english.get("/api/v1/opportunities/?sector=none&min_value=a&sort=up")
+        assert error(refused)["fields"] == {
+            "sector": ["Select a valid choice. none is not one of the available choices."],
+            "min_value": ["Enter a number."],
+            "sort": ["Select a valid choice. up is not one of the available choices."],
+        }
+        assert results(english.get("/api/v1/opportunities/?sector=agribusiness"))
 
 
 def test_page_size_is_capped(world, anonymous):
