@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from opportunities.api import serializers
 from opportunities.matching import reasons
+from opportunities.matching import selectors as match_selectors
 from tradeportal.i18n import localized
 
 RELATED = (
@@ -31,16 +32,7 @@ RELATED = (
     "company__legal_name",
     "company__trade_name",
 )
-# A match's opportunity is read as `opportunity__<column>`; its counterpart as these.
-COUNTERPART = (
-    "counterpart__id",
-    "counterpart__legal_name",
-    "counterpart__trade_name",
-    "counterpart__country",
-    "counterpart__region__code",
-    "counterpart__region__name",
-)
-OPPORTUNITY = "opportunity__"
+OPPORTUNITY = "opportunity__"  # a match's opportunity is read as `opportunity__<column>`
 
 
 @cache
@@ -113,18 +105,16 @@ def match_rows(queryset):
     list reads them) and its counterpart's."""
     columns = [source for _name, source, _represent in _plain(serializers.MatchSerializer)]
     opportunity = [OPPORTUNITY + column for column in _opportunity_columns()]
-    return queryset.select_related(None).values(
-        *columns, "reasons", "components", *opportunity, *COUNTERPART
-    )
+    return match_selectors.match_rows(queryset, *columns, "reasons", "components", *opportunity)
 
 
 def match_entries(rows: list[dict], request) -> list[dict]:
     """The match list entries of `rows` (from `match_rows`), in order, their reasons rendered
     in the request's language with the product names of the whole page read at once."""
-    names = reasons.product_names([row["reasons"] for row in rows])
+    explained = reasons.render_lists([row["reasons"] for row in rows])
     components = _components()
     data = []
-    for row in rows:
+    for row, lines in zip(rows, explained, strict=True):
         entry = {}
         for name, source, represent in _plain(serializers.MatchSerializer):
             value = row[source]
@@ -132,7 +122,7 @@ def match_entries(rows: list[dict], request) -> list[dict]:
         has_opportunity = row[OPPORTUNITY + "id"] is not None
         entry["opportunity"] = _opportunity(row, request, OPPORTUNITY) if has_opportunity else None
         entry["counterpart"] = _counterpart(row)
-        entry["reasons"] = reasons.render(row["reasons"], names=names)
+        entry["reasons"] = lines
         entry["components"] = components(row["components"])
         data.append({name: entry[name] for name in serializers.MatchSerializer.Meta.fields})
     return data

@@ -92,7 +92,7 @@ def product_names(reason_lists: list[list[dict]]) -> dict[str, object]:
         for k in ("code",)
         if k in r.get("params", {})
     }
-    return HSCode.objects.in_bulk(codes)
+    return HSCode.objects.only("code", "description_es", "description_en").in_bulk(codes)
 
 
 def _product(code: str, names: dict) -> str:
@@ -177,3 +177,11 @@ def render(
     names = product_names([reasons]) if names is None else names
     with translation.override(language or translation.get_language() or "es"):
         return [render_one(reason, names) for reason in reasons]
+
+
+def render_lists(reason_lists: list[list[dict]], language: str | None = None) -> list[list[str]]:
+    """Render the stored reasons of a page of matches in `language` (or the active one), the
+    product names of all of them read in one query."""
+    names = product_names(reason_lists)
+    with translation.override(language or translation.get_language() or "es"):
+        return [[render_one(reason, names) for reason in reasons] for reasons in reason_lists]

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from companies import selectors as company_selectors
 from companies import services as account_services
 from opportunities.listings.filters import reference_choices
-from opportunities.matching import conversations, reasons, summaries
+from opportunities.matching import conversations, summaries
 from opportunities.matching import interests as interest_service
-from opportunities.matching.selectors import MatchFilter, company_matches
+from opportunities.matching.selectors import MatchFilter, company_matches, match_rows
 from opportunities.models import Interest, Match, Opportunity
 from opportunities.trade.productspace.selectors import next_products
+from opportunities.web import match_cards
 from opportunities.web.views import _current_company
 from tradeportal.chips import chips
 
@@ -33,11 +34,10 @@ def dashboard(request):
     if show == "dismissed":  # the page's "dismissed" tab is the API's status=dismissed
         data["status"] = Match.Status.DISMISSED
     matches = MatchFilter(data, queryset=company_matches(company)).qs
-    page = Paginator(matches, 20).get_page(request.GET.get("page"))
-    names = reasons.product_names([m.reasons for m in page])
-    for match in page:
-        match.explained = reasons.render(match.reasons, names=names)
+    rows = match_rows(matches, *match_cards.COLUMNS)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
     last_visit = account_services.record_dashboard_visit(user=request.user)
+    page.object_list = match_cards.match_cards(list(page), last_visit)
     query = request.GET.copy()
     query.pop("page", None)
     sectors = reference_choices()[0]  # (slug, name), cached per reference-data version
@@ -50,7 +50,6 @@ def dashboard(request):
         "company": company,
         "chips": chips(request.GET, filters),
         "page": page,
-        "last_visit": last_visit,
         "query": query.urlencode(),
         "kinds": Match.Kind.choices,
         "sectors": sectors,

@@ -9,6 +9,7 @@ from opportunities.matching import interests
 from opportunities.models import Interest, Match
 from tests.factories import (
     CompanyFactory,
+    HSCodeFactory,
     MatchFactory,
     MembershipFactory,
     OpportunityFactory,
@@ -52,6 +53,67 @@ def test_the_dashboard_ranks_matches_and_explains_them(client, seller, request_m
     page = client.get("/dashboard/").context["page"]
     assert [m.score for m in page] == [88, 40]
     assert "Supermercados del Centro quiere comprar" in body
+
+
+def card(body: str, match) -> str:
+    """The HTML of one match's card on the dashboard."""
+    start = body.index(f'id="match-{match.pk}"')
+    return body[start : body.index("</article>", start)]
+
+
+def test_a_firm_match_shows_the_firm_its_region_and_why_with_its_actions(client, seller):
+    buyer = CompanyFactory(
+        region__code="MX-CMX", legal_name="Distribuidora Norte S.A.", trade_name="Norte"
+    )
+    HSCodeFactory(code="080610", description_es="Uvas frescas", description_en="Fresh grapes")
+    reasons = [
+        {
+            "key": "counterpart",
+            "params": {"company": "Norte", "country": "MX", "code": "080610", "role": "buyer"},
+        }
+    ]
+    match = MatchFactory(
+        company=seller, kind="buyer", opportunity=None, counterpart=buyer, reasons=reasons
+    )
+    shown = card(client.get("/dashboard/?kind=buyer").content.decode(), match)
+    assert f'<a href="/companies/{buyer.pk}/">Norte</a>' in shown
+    assert "Ciudad de México" in shown and "Empresa compradora" in shown and "75/100" in shown
+    assert "Norte (México) quiere importar Uvas frescas (SA 080610)." in shown
+    assert f'action="/dashboard/matches/{match.pk}/interested/"' in shown
+    assert f'action="/dashboard/matches/{match.pk}/dismiss/"' in shown
+    assert 'name="next" value="/dashboard/?kind=buyer"' in shown
+    shown = card(client.get("/en/dashboard/").content.decode(), match)
+    assert "Norte (Mexico) wants to import Fresh grapes (HS 080610)." in shown
+
+
+def test_an_opportunity_without_a_title_is_named_by_its_product_and_demo_data_says_so(
+    client, seller
+):
+    match = MatchFactory(
+        company=seller,
+        opportunity__title="",
+        opportunity__is_demo=True,
+        opportunity__hs_code__code="0810",
+    )
+    shown = card(client.get("/dashboard/").content.decode(), match)
+    assert f'<a href="/opportunities/{match.opportunity_id}/">Producto 0810</a>' in shown
+    assert "Datos de demostración (sintéticos)" in shown
+    shown = card(client.get("/en/dashboard/").content.decode(), match)
+    assert "Product 0810</a>" in shown and "Demo data (synthetic)" in shown
+
+
+def test_an_interested_match_says_so_and_a_dismissed_one_can_be_restored(
+    client, seller, request_match
+):
+    request_match.status = Match.Status.INTERESTED
+    request_match.save()
+    shown = card(client.get("/dashboard/").content.decode(), request_match)
+    assert "Me interesa</span>" in shown and "/interested/" not in shown
+    request_match.status = Match.Status.DISMISSED
+    request_match.save()
+    shown = card(client.get("/dashboard/?show=dismissed").content.decode(), request_match)
+    assert f'action="/dashboard/matches/{request_match.pk}/restore/"' in shown
+    assert "/dismiss/" not in shown and "Recuperar" in shown
 
 
 def test_new_matches_since_the_last_visit_are_highlighted(client, seller, request_match):
