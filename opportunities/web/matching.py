@@ -37,7 +37,7 @@ def dashboard(request):
     rows = match_rows(matches, *match_cards.COLUMNS)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     last_visit = account_services.record_dashboard_visit(user=request.user)
-    page.object_list = match_cards.match_cards(list(page), last_visit)
+    cards = match_cards.rendered(list(page), last_visit, request)
     query = request.GET.copy()
     query.pop("page", None)
     sectors = reference_choices()[0]  # (slug, name), cached per reference-data version
@@ -50,6 +50,7 @@ def dashboard(request):
         "company": company,
         "chips": chips(request.GET, filters),
         "page": page,
+        "cards": cards,
         "query": query.urlencode(),
         "kinds": Match.Kind.choices,
         "sectors": sectors,

@@ -1,8 +1,10 @@
 """The company dashboard and the "me interesa" flow."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from opportunities.matching import interests
@@ -51,7 +53,7 @@ def test_the_dashboard_ranks_matches_and_explains_them(client, seller, request_m
     MatchFactory(company=seller, score=95, is_stale=True)
     body = client.get("/dashboard/").content.decode()
     page = client.get("/dashboard/").context["page"]
-    assert [m.score for m in page] == [88, 40]
+    assert [m["score"] for m in page] == [88, 40]
     assert "Supermercados del Centro quiere comprar" in body
 
 
@@ -105,6 +107,8 @@ def test_an_opportunity_without_a_title_is_named_by_its_product_and_demo_data_sa
 def test_an_interested_match_says_so_and_a_dismissed_one_can_be_restored(
     client, seller, request_match
 ):
+    client.get("/dashboard/")
+    assert "/interested/" in card(client.get("/dashboard/").content.decode(), request_match)
     request_match.status = Match.Status.INTERESTED
     request_match.save()
     shown = card(client.get("/dashboard/").content.decode(), request_match)
@@ -114,6 +118,23 @@ def test_an_interested_match_says_so_and_a_dismissed_one_can_be_restored(
     shown = card(client.get("/dashboard/?show=dismissed").content.decode(), request_match)
     assert f'action="/dashboard/matches/{request_match.pk}/restore/"' in shown
     assert "/dismiss/" not in shown and "Recuperar" in shown
+
+
+def test_a_cards_forms_carry_each_visitors_own_token_and_return_path(seller, request_match):
+    # given a card rendered and stored for one member, then served to another from the cache
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(seller.memberships.get().user)
+    second.force_login(MembershipFactory(company=seller).user)
+    first.get("/dashboard/")
+    shown = card(second.get("/dashboard/?kind=opportunity").content.decode(), request_match)
+    # when the second one marks it not relevant with the form's fields
+    form = shown[shown.index(f'action="/dashboard/matches/{request_match.pk}/dismiss/"') :]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form)[:2])
+    response = second.post(f"/dashboard/matches/{request_match.pk}/dismiss/", fields)
+    # then the token is theirs and they come back to the page they were on
+    assert response.status_code == 302
+    assert response.url == f"/dashboard/?kind=opportunity#match-{request_match.pk}"
+    assert Match.objects.get(pk=request_match.pk).status == Match.Status.DISMISSED
 
 
 def test_new_matches_since_the_last_visit_are_highlighted(client, seller, request_match):
