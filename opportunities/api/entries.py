@@ -20,6 +20,7 @@ from django.utils import translation
 
 from opportunities.api import serializers
 from opportunities.matching import reasons
+from opportunities.matching import selectors as match_selectors
 from tradeportal.i18n import localized
 
 RELATED = (
@@ -34,16 +35,7 @@ RELATED = (
     "company__legal_name",
     "company__trade_name",
 )
-# A match's opportunity is read as `opportunity__<column>`; its counterpart as these.
-COUNTERPART = (
-    "counterpart__id",
-    "counterpart__legal_name",
-    "counterpart__trade_name",
-    "counterpart__country",
-    "counterpart__region__code",
-    "counterpart__region__name",
-)
-OPPORTUNITY = "opportunity__"
+OPPORTUNITY = "opportunity__"  # a match's opportunity is read as `opportunity__<column>`
 # Stands for the id in the one detail URL reversed per request (digits no host or path has).
 _ID_MARK = 918273645546372819
 
@@ -133,19 +125,17 @@ def match_rows(queryset):
     list reads them) and its counterpart's."""
     columns = [source for _name, source, _represent in _plain(serializers.MatchSerializer)]
     opportunity = [OPPORTUNITY + column for column in _opportunity_columns()]
-    return queryset.select_related(None).values(
-        *columns, "reasons", "components", *opportunity, *COUNTERPART
-    )
+    return match_selectors.match_rows(queryset, *columns, "reasons", "components", *opportunity)
 
 
 def match_entries(rows: list[dict], request) -> list[dict]:
     """The match list entries of `rows` (from `match_rows`), in order, their reasons rendered
     in the request's language with the product names of the whole page read at once."""
-    names = reasons.product_names([row["reasons"] for row in rows], known=_hs_names(rows))
+    explained = reasons.render_lists([row["reasons"] for row in rows], known=_hs_names(rows))
     components = _components()
     shared = page(request)
     data = []
-    for row in rows:
+    for row, lines in zip(rows, explained, strict=True):
         entry = {}
         for name, source, represent in _plain(serializers.MatchSerializer):
             value = row[source]
@@ -153,7 +143,7 @@ def match_entries(rows: list[dict], request) -> list[dict]:
         has_opportunity = row[OPPORTUNITY + "id"] is not None
         entry["opportunity"] = _opportunity(row, shared, OPPORTUNITY) if has_opportunity else None
         entry["counterpart"] = _counterpart(row)
-        entry["reasons"] = reasons.render(row["reasons"], names=names)
+        entry["reasons"] = lines
         entry["components"] = components(row["components"])
         data.append({name: entry[name] for name in serializers.MatchSerializer.Meta.fields})
     return data

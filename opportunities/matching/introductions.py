@@ -46,6 +46,52 @@ def involving(company: Company) -> Q:
     return Q(company=company) | Q(target_company=company) | Q(opportunity__company=company)
 
 
+# What the interests page and the received interests' summaries read of an interest and of the
+# rows it names (summaries.py): nothing else is loaded.
+PAGE_FIELDS = (
+    "company",
+    "opportunity",
+    "target_company",
+    "message",
+    "status",
+    "via_staff",
+    "answer_reason",
+    "withdrawn_at",
+    "outcome",
+    "company__legal_name",
+    "company__trade_name",
+    "company__country",
+    "company__size",
+    "company__certifications",
+    "company__is_public",
+    "company__status",
+    "company__region__name",
+    "opportunity__title",
+    "opportunity__company",
+    "opportunity__hs_code__description_es",
+    "opportunity__hs_code__description_en",
+    "target_company__legal_name",
+    "target_company__trade_name",
+)
+
+
+def sent_and_received(company: Company) -> tuple[list[Interest], list[Interest]]:
+    """The interests the company sent and those it received, newest first, in one query."""
+    interests = list(
+        Interest.objects.filter(involving(company))
+        .select_related("company__region", "opportunity__hs_code", "target_company")
+        .only(*PAGE_FIELDS)
+    )
+    sent = [i for i in interests if i.company_id == company.pk]
+    received = [
+        i
+        for i in interests
+        if i.target_company_id == company.pk
+        or (i.opportunity_id and i.opportunity.company_id == company.pk)
+    ]
+    return sent, received
+
+
 def introductions_of(company: Company) -> QuerySet:
     """The company's open introductions, newest answer first."""
     return (

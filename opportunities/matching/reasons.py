@@ -96,7 +96,8 @@ def product_names(reason_lists: list[list[dict]], known: dict | None = None) -> 
     }
     known = known or {}
     missing = codes - set(known)
-    loaded = HSCode.objects.in_bulk(missing) if missing else {}
+    only = ("code", "description_es", "description_en")
+    loaded = HSCode.objects.only(*only).in_bulk(missing) if missing else {}
     return {**{code: known[code] for code in codes & set(known)}, **loaded}
 
 
@@ -254,3 +255,13 @@ def render(
     names = product_names([reasons]) if names is None else names
     language = language or translation.get_language() or "es"
     return [render_one(reason, names, language) for reason in reasons]
+
+
+def render_lists(
+    reason_lists: list[list[dict]], language: str | None = None, known: dict | None = None
+) -> list[list[str]]:
+    """Render the stored reasons of a page of matches in `language` (or the active one), the
+    product names of all of them read at once (those in `known` as they are)."""
+    names = product_names(reason_lists, known=known)
+    language = language or translation.get_language() or "es"
+    return [[render_one(reason, names, language) for reason in reasons] for reasons in reason_lists]

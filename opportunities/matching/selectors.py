@@ -24,6 +24,24 @@ def company_matches(company):
     )
 
 
+# A match's counterpart firm as its list entries and cards show it, read beside the match.
+COUNTERPART = (
+    "counterpart__id",
+    "counterpart__legal_name",
+    "counterpart__trade_name",
+    "counterpart__country",
+    "counterpart__region__code",
+    "counterpart__region__name",
+)
+
+
+def match_rows(queryset, *columns: str):
+    """The matches of `queryset` as plain dicts of `columns` (the match's own, its
+    opportunity's as `opportunity__<column>`) and its counterpart's: one query with its joins,
+    no model instances."""
+    return queryset.select_related(None).values(*columns, *COUNTERPART)
+
+
 class MatchFilter(filtersets.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Match.Kind.choices)
     status = django_filters.ChoiceFilter(

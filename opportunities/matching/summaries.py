@@ -33,6 +33,9 @@ class InterestSummary:
         return {**self.__dict__}
 
 
+MATCH_FIELDS = ("company", "opportunity", "counterpart", "score", "reasons")  # what a summary reads
+
+
 def matches_for(interests: list[Interest]) -> dict[int, Match]:
     """The sender's match behind each interest (when the engine found one), in one query."""
     if not interests:
@@ -45,7 +48,7 @@ def matches_for(interests: list[Interest]) -> dict[int, Match]:
             condition |= Q(company_id=i.company_id, counterpart_id=i.target_company_id)
     by_pair = {
         (m.company_id, m.opportunity_id or m.counterpart_id): m
-        for m in Match.objects.filter(condition)
+        for m in Match.objects.filter(condition).only(*MATCH_FIELDS)
     }
     return {
         i.pk: by_pair[key]
@@ -82,7 +85,8 @@ def summaries_for(interests: list[Interest]) -> dict[int, InterestSummary]:
     matches = matches_for(interests)
     codes = {_product_code(i, matches.get(i.pk)) for i in interests}
     reason_codes = match_reasons.product_names([m.reasons for m in matches.values()])
-    names = {**HSCode.objects.in_bulk([c for c in codes if c]), **reason_codes}
+    names = HSCode.objects.only("code", "description_es", "description_en")
+    names = {**names.in_bulk([c for c in codes if c]), **reason_codes}
     return {i.pk: summarize(i, matches.get(i.pk), names) for i in interests}
 
 

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from companies import selectors as company_selectors
 from companies import services as account_services
 from opportunities.listings.filters import reference_choices
-from opportunities.matching import conversations, reasons, summaries
 from opportunities.matching import interests as interest_service
-from opportunities.matching.selectors import MatchFilter, company_matches
+from opportunities.matching import introductions, summaries
+from opportunities.matching.selectors import MatchFilter, company_matches, match_rows
 from opportunities.models import Interest, Match, Opportunity
 from opportunities.trade.productspace.selectors import next_products
+from opportunities.web import match_cards
+from opportunities.web.context_processors import unread_by_interest
 from opportunities.web.views import _current_company
 from tradeportal.chips import chips
 
@@ -33,11 +35,10 @@ def dashboard(request):
     if show == "dismissed":  # the page's "dismissed" tab is the API's status=dismissed
         data["status"] = Match.Status.DISMISSED
     matches = MatchFilter(data, queryset=company_matches(company)).qs
-    page = Paginator(matches, 20).get_page(request.GET.get("page"))
-    names = reasons.product_names([m.reasons for m in page])
-    for match in page:
-        match.explained = reasons.render(match.reasons, names=names)
+    rows = match_rows(matches, *match_cards.COLUMNS)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
     last_visit = account_services.record_dashboard_visit(user=request.user)
+    cards = match_cards.rendered(list(page), last_visit, request)
     query = request.GET.copy()
     query.pop("page", None)
     sectors = reference_choices()[0]  # (slug, name), cached per reference-data version
@@ -50,7 +51,7 @@ def dashboard(request):
         "company": company,
         "chips": chips(request.GET, filters),
         "page": page,
-        "last_visit": last_visit,
+        "cards": cards,
         "query": query.urlencode(),
         "kinds": Match.Kind.choices,
         "sectors": sectors,
@@ -126,14 +127,11 @@ def opportunity_interest(request, pk: int):
 def interests(request):
     """Interests the company sent and received, with answers and outcomes."""
     company = _current_company(request)
-    related = ("company", "opportunity__company", "opportunity__hs_code", "target_company")
-    received = Interest.objects.filter(Q(target_company=company) | Q(opportunity__company=company))
-    received = list(received.select_related(*related, "company__region"))
+    sent, received = introductions.sent_and_received(company)
     details = summaries.summaries_for(received)
     for interest in received:
         interest.summary = details[interest.pk]
-    sent = list(company.interests.select_related(*related))
-    unread = conversations.unread_by_interest(request.user, [i.pk for i in sent + received])
+    unread = unread_by_interest(request)
     for interest in sent + received:
         interest.unread = unread.get(interest.pk, 0)
     context = {

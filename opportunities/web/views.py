@@ -310,11 +310,26 @@ def request_form(request, pk: int | None = None):
     )
 
 
+# What the list of a firm's buyer requests shows of each (not the description nor the figures).
+MY_REQUESTS_FIELDS = (
+    "title",
+    "status",
+    "moderation_note",
+    "deadline",
+    "hs_code__description_es",
+    "hs_code__description_en",
+)
+
+
 @login_required
 def my_requests(request):
     """The current company's buyer requests, with their status."""
     company = _current_company(request)
-    requests = Opportunity.objects.filter(company=company).select_related("hs_code")
+    requests = (
+        Opportunity.objects.filter(company=company)
+        .select_related("hs_code")
+        .only(*MY_REQUESTS_FIELDS)
+    )
     return render(
         request,
         "opportunities/my_requests.html",

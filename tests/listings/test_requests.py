@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from opportunities.listings import services
 from opportunities.models import Opportunity
-from tests.factories import CompanyFactory, HSCodeFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    CompanyFactory,
+    HSCodeFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    UserFactory,
+)
 from tradeportal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +124,32 @@ def test_staff_reject_a_request_in_the_admin_with_a_reason_the_buyer_receives(cl
     assert request.status == "rejected" and request.moderation_note == reason
     email = OutboxEmail.objects.get(template="request-moderated")
     assert email.context["note"] == reason
+
+
+def test_the_list_of_requests_shows_each_with_its_status_and_actions_in_few_queries(
+    client, buyer, django_assert_max_num_queries
+):
+    published = OpportunityFactory(
+        kind="request", company=buyer, market_country="MX", hs_code_id="080610", title=""
+    )
+    rejected = OpportunityFactory(
+        kind="request",
+        company=buyer,
+        market_country="MX",
+        title="Uva sin semilla",
+        status="rejected",
+        moderation_note="Falta la cantidad",
+    )
+    closed = OpportunityFactory(
+        kind="request", company=buyer, market_country="MX", title="Cajas", status="closed"
+    )
+    client.get("/requests/")
+    # the session and user, the company (shared with the menu), the requests, the unread count
+    with django_assert_max_num_queries(5):
+        page = client.get("/requests/").content.decode()
+    assert f'<a href="/opportunities/{published.pk}/">Uvas frescas</a>' in page
+    assert "Uva sin semilla</th>" in page and "Rechazado: Falta la cantidad" in page
+    assert f'href="/requests/{rejected.pk}/edit/"' in page
+    assert f'href="/requests/{closed.pk}/quotes/"' in page
+    assert f"/requests/{closed.pk}/edit/" not in page
+    assert f"/requests/{closed.pk}/close/" not in page

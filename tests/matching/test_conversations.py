@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from opportunities.matching import conversations, interests
 from opportunities.models import AbuseReport, Message
-from tests.factories import CompanyFactory, MembershipFactory, UserFactory, pdf_bytes
+from tests.factories import (
+    CompanyFactory,
+    MembershipFactory,
+    OpportunityFactory,
+    UserFactory,
+    pdf_bytes,
+)
 from tradeportal.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +153,35 @@ def test_unread_messages_are_counted_in_the_navigation_until_read(client, intro)
     assert client.get("/dashboard/").context["unread_messages"] == 0
     client.force_login(seller_user)
     assert client.get("/dashboard/").context["unread_messages"] == 0  # one's own messages
+
+
+def test_the_unread_count_starts_again_after_the_read_mark_and_ends_with_the_introduction(intro):
+    interest, seller_user, buyer_user = intro
+    conversations.post_message(
+        interest=interest, company=interest.company, user=seller_user, body="Uno"
+    )
+    conversations.mark_read(thread=conversations.thread_of(interest), user=buyer_user)
+    assert conversations.unread_count(buyer_user) == 0
+    conversations.post_message(
+        interest=interest, company=interest.company, user=seller_user, body="Dos"
+    )
+    assert conversations.unread_count(buyer_user) == 1
+    assert conversations.unread_count(seller_user) == 0
+    interests.withdraw_introduction(interest=interest, company=interest.target_company)
+    assert conversations.unread_count(buyer_user) == 0
+
+
+def test_the_buyer_of_a_request_counts_the_messages_of_its_introductions():
+    buyer = CompanyFactory(region__code="MX-CMX")
+    buyer_user = MembershipFactory(company=buyer).user
+    seller = CompanyFactory(region__code="PE-LIM")
+    seller_user = MembershipFactory(company=seller).user
+    request = OpportunityFactory(kind="request", company=buyer, market_country="MX")
+    interest = interests.express_interest(company=seller, user=seller_user, opportunity=request)
+    interests.answer_interest(interest=interest, company=buyer, accept=True)
+    conversations.post_message(interest=interest, company=seller, user=seller_user, body="Hola")
+    assert conversations.unread_count(buyer_user) == 1
+    assert conversations.unread_count(UserFactory()) == 0
 
 
 def test_text_is_escaped_in_the_thread(client, intro):

@@ -1,16 +1,24 @@
 """Reads of the stored product space for the dashboard and the public company page."""
 
+import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from opportunities.reference.models import HSCode
 from opportunities.trade.productspace import space
 from opportunities.trade.productspace.models import CountryProduct, ProductProximity, ProductSpace
+from tradeportal import pagecache
 from tradeportal.i18n import ALPHA3
 
+logger = logging.getLogger(__name__)
 OTHER = {"MEX": "PER", "PER": "MEX"}
+NAMES = ("code", "description_es", "description_en")  # what the page shows of an HS code
+ITEMS_SECONDS = 24 * 3600  # the key changes with the space's build and the HS names' version
 
 
 @dataclass(frozen=True)
@@ -45,22 +53,49 @@ def next_products(*, country: str, exported: Iterable[str], limit: int = 5) -> N
     if stored is None or country is None:
         return None
     owned = {code[: stored.level] for code in exported}
+    market = OTHER[country]
+    items = _cached_items(stored, owned, country, market, limit)
+    return NextProducts(stored, country, market, items, has_exports=bool(owned))
+
+
+def _cached_items(
+    stored: ProductSpace, owned: set[str], country: str, market: str, limit: int
+) -> list[NextProduct]:
+    """The items for these products, kept in the cache: they depend only on the space's build,
+    the HS names' version (tradeportal.pagecache) and the products, so every firm selling the
+    same products shares them, and a rebuilt space or a renamed code gets a new key."""
+    try:
+        products = hashlib.sha256(",".join(sorted(owned)).encode()).hexdigest()[:32]
+        build = f"{stored.pk}:{stored.built_at.timestamp()}"
+        names = pagecache.versions(pagecache.TRADE)[0]
+        key = f"next-products:{build}:{names}:{country}:{limit}:{products}"
+        found = cache.get(key)
+    except Exception:  # the cache is down: compute them
+        logger.exception("could not read the cached next products")
+        return _items(stored, _nearest(stored, owned, limit), country, market)
+    if found is None:
+        found = _items(stored, _nearest(stored, owned, limit), country, market)
+        try:
+            cache.set(key, found, ITEMS_SECONDS)
+        except Exception:
+            logger.exception("could not store the next products")
+    return found
+
+
+def _nearest(stored: ProductSpace, owned: set[str], limit: int) -> list:
     neighbours: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for product, other, phi in ProductProximity.objects.filter(
         space=stored, product__in=owned
     ).values_list("product", "other_id", "proximity"):
         neighbours[product].append((other, phi))
-    chosen = space.nearest(owned, neighbours, limit=limit)
-    market = OTHER[country]
-    items = _items(stored, chosen, country, market)
-    return NextProducts(stored, country, market, items, has_exports=bool(owned))
+    return space.nearest(owned, neighbours, limit=limit)
 
 
 def _items(stored: ProductSpace, chosen: list, country: str, market: str) -> list[NextProduct]:
     if not chosen:
         return []
     codes = {n.product for n in chosen} | {n.via for n in chosen}
-    names = HSCode.objects.in_bulk(list(codes))
+    names = HSCode.objects.only(*NAMES).in_bulk(list(codes))
     figures = {
         (row.country, row.product_id): row
         for row in CountryProduct.objects.filter(
@@ -69,7 +104,8 @@ def _items(stored: ProductSpace, chosen: list, country: str, market: str) -> lis
     }
     headings: dict[str, list[HSCode]] = defaultdict(list)
     if stored.level == 2:
-        for heading in HSCode.objects.filter(level=4, parent_id__in=[n.product for n in chosen]):
+        chapters = HSCode.objects.filter(level=4, parent_id__in=[n.product for n in chosen])
+        for heading in chapters.only(*NAMES, "parent"):
             headings[heading.parent_id].append(heading)
     items = []
     for n in chosen:

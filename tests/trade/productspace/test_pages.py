@@ -5,7 +5,7 @@ import re
 import pytest
 
 from companies.models import CompanyProduct
-from opportunities.models import TradeDataset, TradeFlow
+from opportunities.models import HSCode, TradeDataset, TradeFlow
 from opportunities.trade.productspace.build import build_all
 from opportunities.trade.productspace.selectors import next_products
 from tests.factories import (
@@ -15,6 +15,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+from tradeportal import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,7 @@ def test_with_world_baci_data_the_suggestions_are_headings_added_in_one_click(
     assert company.products.filter(hs_code_id="0101").exists()
 
 
-def test_the_suggestions_cost_five_queries_however_many_products(
+def test_the_suggestions_cost_five_queries_however_many_products_then_one_from_the_cache(
     exporter, chapters, django_assert_num_queries
 ):
     exported = ["0101", "0201"]
@@ -173,3 +174,21 @@ def test_the_suggestions_cost_five_queries_however_many_products(
         found = next_products(country="MX", exported=exported)
     assert [item.code.code for item in found.items] == ["03", "04"]
     assert [h.code for h in found.items[0].headings] == ["0301", "0302"]
+    with django_assert_num_queries(1):  # the space's build, which the cached items are kept by
+        again = next_products(country="MX", exported=exported)
+    assert again.items == found.items
+
+
+def test_the_suggestions_follow_a_rebuilt_space_and_a_renamed_code(
+    client, exporter, django_capture_on_commit_callbacks
+):
+    html = section(client.get("/dashboard/").content.decode())
+    assert re.findall(r"Capítulo (\d\d):", html) == ["02", "03", "04"]
+    TradeFlow.objects.filter(hs_code_id="04", flow="X").delete()
+    build_all()
+    html = section(client.get("/dashboard/").content.decode())
+    assert re.findall(r"Capítulo (\d\d):", html) == ["02", "03"]
+    with django_capture_on_commit_callbacks(execute=True):
+        HSCode.objects.filter(code="03").update(description_es="Pescados y crustáceos")
+        pagecache.public_pages_changed(pagecache.TRADE)
+    assert "Capítulo 03: Pescados y crustáceos" in client.get("/dashboard/").content.decode()
