@@ -108,6 +108,23 @@ def test_a_list_mixing_real_and_demo_figures_marks_each_card(client, chapters):
     assert sum("Datos reales" in c for c in cards) == 1
 
 
+def test_a_card_claims_real_data_only_when_its_real_dataset_is_on_file(client, chapters):
+    """A dataset deleted under its opportunities (SET_NULL), or one marked synthetic while the
+    opportunity's demo flag was cleared by hand, must not read "Datos reales"."""
+    orphan = OpportunityFactory(dataset=None, is_demo=False, period_end=2024, hs_code_id="0806")
+    OpportunityFactory(
+        dataset=TradeDatasetFactory(is_synthetic=True), is_demo=False, period_end=2024
+    )
+    cards = client.get("/opportunities/").content.decode().split('class="card opportunity-card"')
+    assert len(cards[1:]) == 2
+    assert not any("Datos reales" in c for c in cards[1:])
+    assert sum("Fuente no registrada" in c for c in cards[1:]) == 1
+    assert sum("Datos de demostración (sintéticos)" in c for c in cards[1:]) == 1
+    page = client.get(orphan.get_absolute_url()).content.decode()
+    numbers = page.split("<main")[1].split("Para dar escala")[0]  # the chapter line is real
+    assert "Fuente no registrada" in numbers and "Datos reales" not in numbers
+
+
 def test_the_methodology_page_lists_each_dataset_with_source_licence_and_coverage(client, chapters):
     import_trade_file(path=DATA / STATE_FILE, fmt="datamexico")
     page = client.get("/methodology/").content.decode()
