@@ -43,9 +43,11 @@ def _new_version() -> None:
 
 def _version() -> object:
     try:
-        if cache.get(VERSION_KEY) is None:
+        version = cache.get(VERSION_KEY)
+        if version is None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        return cache.get(VERSION_KEY)
+            version = cache.get(VERSION_KEY)  # the one stored, whichever process added it
+        return version
     except Exception:  # the cache is down: search with the index this process has
         return _state["version"] or "no-cache"
 

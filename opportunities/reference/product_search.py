@@ -39,6 +39,7 @@ COVERED_TEXT = 0.25  # weight of a word in the text when a trade name already co
 HEADING_TEXT = 0.5  # weight of a subheading's heading text
 TO_CHILDREN, TO_PARENT = 0.9, 0.8  # share of a trade name's score passed down / up the tree
 MAX_QUERY = 200  # characters read from a query
+SEARCHES_KEPT = 4096  # answered searches an index remembers (a few MiB at most)
 MAX_WORDS = 8
 PREFIXES = 120  # words a prefix may stand for while typing
 STOPWORDS = frozenset(
@@ -180,6 +181,9 @@ class ProductIndex:
             self._add_name(name)
         self.sorted_forms = sorted(self.forms)
         self.n = max(len(self.docs), 1)
+        # The index never changes once built (a new catalog builds a new one), so the same words
+        # always give the same hits: popular searches are answered once per index.
+        self._searches = lru_cache(maxsize=SEARCHES_KEPT)(self._search)
 
     def _add_code(self, row: CodeRow, heading_es: str) -> None:
         doc = _Doc(row.code, row.level, row.parent)
@@ -220,13 +224,15 @@ class ProductIndex:
 
     def search(self, query: str, *, levels: tuple[int, ...] = (4, 6), limit: int = 20) -> list[Hit]:
         """Codes of the given levels ranked for `query`, best first (empty for no words)."""
-        query = (query or "")[:MAX_QUERY]
+        return list(self._searches((query or "")[:MAX_QUERY], tuple(levels), limit))
+
+    def _search(self, query: str, levels: tuple[int, ...], limit: int) -> tuple[Hit, ...]:
         digits = code_query(query)
         if digits:
-            return self._by_digits(digits, levels, limit)
+            return tuple(self._by_digits(digits, levels, limit))
         terms = self._terms(query)
         if not terms:
-            return []
+            return ()
         scores, covered = self._vocabulary_scores(terms)
         self._add_text_scores(terms, scores, covered)
         hits = [
@@ -235,7 +241,7 @@ class ProductIndex:
             if self.docs[code].level in levels and score > 0
         ]
         hits.sort(key=lambda hit: (-round(hit.score, 6), hit.level, hit.code))
-        return hits[:limit]
+        return tuple(hits[:limit])
 
     def _by_digits(self, digits: str, levels: tuple[int, ...], limit: int) -> list[Hit]:
         codes = [

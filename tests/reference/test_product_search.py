@@ -149,3 +149,12 @@ def test_code_query_reads_codes_with_dots_spaces_and_words():
     assert code_query("subpartida 0307.43") == "030743"
     assert code_query("uvas 0806") is None
     assert code_query("8") is None
+
+
+def test_a_search_asked_again_gives_the_same_codes_even_after_a_caller_changed_its_list(index):
+    first = index.search("uva")
+    assert first and first[0].code.startswith("0806")
+    first.clear()  # the caller's list is its own: the index remembers its answer, not this list
+    again = index.search("uva")
+    assert [hit.code for hit in again] == [hit.code for hit in index._search("uva", (4, 6), 20)]
+    assert again and index.search("uva", levels=(6,))[0].level == 6
