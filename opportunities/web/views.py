@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -101,13 +102,15 @@ def opportunity_detail(request, pk: int):
         (SECTORS, TRADE, DIRECTORY),
         lambda: render_to_string("opportunities/detail_body.html", _detail_context(pk)),
     )
+    # The largest others of its HS chapter, read in opportunity_chapter_value_idx's order.
     related = (
         open_opportunities()
         .select_related(None)
         .only("pk", "updated_at")
-        .filter(hs_code__code__startswith=opportunity.hs_code_id[:2])
+        .alias(chapter=Substr("hs_code", 1, 2))
+        .filter(chapter=opportunity.hs_code_id[:2], value_usd__isnull=False)
         .exclude(pk=opportunity.pk)
-        .order_by("-value_usd")[:5]
+        .order_by("-value_usd", "-pk")[:5]
     )
     context = {"opportunity": opportunity, "body": body, "related": cards.rendered(list(related))}
     return render(request, "opportunities/detail.html", context)

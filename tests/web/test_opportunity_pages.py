@@ -65,6 +65,35 @@ def test_the_opportunity_page_shows_its_numbers_chart_table_and_source(client, m
     assert "datos de demostración (sintéticos)" in body.lower()
 
 
+def test_the_opportunity_page_shows_the_largest_others_of_its_chapter_first(client, monitors):
+    """However many open opportunities other chapters hold, the related list is the five
+    largest of the page's HS chapter (85), biggest first; one with no value is not "largest"."""
+    for n, value in enumerate([5, 40, 20, 30, 10, 50]):
+        OpportunityFactory(
+            title=f"Chapter 85 number {value}",
+            hs_code=HSCodeFactory(code=f"85{n:02d}"),
+            value_usd=value * 1_000_000,
+        )
+    OpportunityFactory(title="Chapter 85 no value", hs_code_id="8500", value_usd=None)
+    OpportunityFactory(title="Chapter 08 giant", hs_code=HSCodeFactory(code="0806"), value_usd=1e11)
+    OpportunityFactory(
+        title="Chapter 85 closed",
+        hs_code_id="8501",
+        value_usd=1e11,
+        status=Opportunity.Status.CLOSED,
+    )
+    page = client.get(monitors.get_absolute_url()).content.decode()
+    related = page.split('id="related-title"')[1]
+    shown = [f"number {v}" for v in (50, 40, 30, 20, 10, 5) if f"Chapter 85 number {v}<" in related]
+    assert shown == ["number 50", "number 40", "number 30", "number 20", "number 10"]
+    assert [related.index(f"Chapter 85 {n}<") for n in shown] == sorted(
+        related.index(f"Chapter 85 {n}<") for n in shown
+    )
+    for absent in ("no value", "closed"):
+        assert f"Chapter 85 {absent}" not in related
+    assert "Chapter 08 giant" not in related
+
+
 def test_the_opportunity_page_is_in_english_too(client, monitors):
     body = client.get(f"/en/opportunities/{monitors.pk}/").content.decode()
     assert "Imports from the world, Peru, 2024" in body
