@@ -23,6 +23,7 @@ from opportunities.models import HSCode, Match, Opportunity, Sector, TradeFlow
 from opportunities.notifications.forms import PreferencesForm
 from opportunities.reference.hs_search import search_codes
 from opportunities.trade import selectors as trade_selectors
+from tradeportal import planning
 from tradeportal.api import PageOrKeysetPagination, cleaned_data
 from tradeportal.i18n import Country
 
@@ -249,7 +250,8 @@ class MatchViewSet(CompanyScopedMixin, viewsets.ReadOnlyModelViewSet):
         # Plain rows and entries built from them (entries.py), as for the opportunity list:
         # MatchSerializer's JSON without model instances or a query built over five joins.
         queryset = entries.match_rows(self.filter_queryset(self.get_queryset()))
-        rows = self.paginate_queryset(queryset)
+        with planning.joins_as_written():  # eight tables joined to one company's matches
+            rows = self.paginate_queryset(queryset)
         return self.get_paginated_response(entries.match_entries(rows, request))
 
     @extend_schema(request=None, responses=serializers.MatchSerializer)

@@ -259,14 +259,18 @@ def with_twelve_more_matches(world, as_owner) -> str:
 
 def test_match_queries_do_not_grow_with_page_size(world, as_owner):
     path = with_twelve_more_matches(world, as_owner)
-    counts = []
+    counts, settings = [], []
     for size in (2, 12):
         with CaptureQueriesContext(connection) as queries:
             assert len(as_owner.get(f"{path}?page_size={size}").json()["results"]) == size
-        counts.append(len(queries))
+        sql = [q["sql"] for q in queries.captured_queries]
+        settings.append([q for q in sql if "join_collapse_limit" in q])
+        counts.append(len(sql) - len(settings[-1]))
     # The company, the page, the count (more rows follow); the product names its reasons give
     # come with its opportunities, and the token's lookup is cached.
     assert counts == [3, 3]
+    # The page's joins are planned as written (tradeportal.planning), then the setting restored.
+    assert settings == [["SET join_collapse_limit = 1", "RESET join_collapse_limit"]] * 2
 
 
 def test_a_single_page_of_matches_gives_its_count_without_counting(world, as_owner):
