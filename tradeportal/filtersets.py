@@ -4,7 +4,9 @@ django-filter deep-copies every filter of a FilterSet for each instance (their l
 and choices), then builds a form class from them; on an API list that was about a tenth of a
 request's time. Here each instance copies only what an instance may change (a filter's options,
 such as the choices an `__init__` sets) and the form class is built once for each set of those
-options, then reused. Its forms still copy their fields, as Django's do.
+options, then reused. Its forms still copy their fields, as Django's do, but share their lists of
+choices (a deep copy of each option's label was most of a form's cost): a form may give a field
+other choices, never change the list in place.
 """
 
 import copy
@@ -43,7 +45,20 @@ class FilterSet(django_filters.FilterSet):
             if len(_FORMS) >= MAX_FORMS:
                 _FORMS.clear()
             form_class = _FORMS[key] = super().get_form_class()
+            form_class.base_fields = FieldsSharingChoices(form_class.base_fields)
         return form_class
+
+
+class FieldsSharingChoices(dict):
+    """A form class's fields, deep-copied for each form (`BaseForm.__init__`) as Django copies
+    them, except their lists of choices, which every form shares."""
+
+    def __deepcopy__(self, memo):
+        for field in self.values():
+            choices = getattr(field, "_choices", None)
+            if choices is not None:
+                memo[id(choices)] = choices  # deepcopy's memo: "already copied, as itself"
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
 
 
 def _copy(filter_, parent, model):
