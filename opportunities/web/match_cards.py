@@ -20,24 +20,20 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from opportunities.matching import reasons
 from opportunities.models import Match
-from tradeportal import pagecache
+from tradeportal import fragments, pagecache
 from tradeportal.i18n import localized
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "opportunities/matching/match_card.html"
 SECONDS = 24 * 3600  # kept a day at most; the key changes with everything the card shows
 AREAS = (pagecache.TRADE,)  # the HS names the reasons and untitled opportunities show
-# Escaped text cannot hold "<", so only the template can put this in a card.
-REQUEST_FIELDS = "<!--request fields-->"
 
 # The match's columns a card shows (its counterpart's come with every match row).
 COLUMNS = (
@@ -87,7 +83,7 @@ def rendered(rows: list[dict], last_visit: datetime | None, request) -> list[str
     cards = match_cards([rows[i] for i in missing], [new[i] for i in missing])
     for i, card in zip(missing, cards, strict=True):
         html[i] = get_template(TEMPLATE).render(
-            {"match": card, "request_fields": mark_safe(REQUEST_FIELDS)}
+            {"match": card, "request_fields": mark_safe(fragments.REQUEST_FIELDS)}
         )
     stored = {keys[i]: str(html[i]) for i in missing if keys[i] is not None}
     if stored:
@@ -95,8 +91,7 @@ def rendered(rows: list[dict], last_visit: datetime | None, request) -> list[str
             cache.set_many(stored, SECONDS)
         except Exception:
             logger.exception("could not store the match cards")
-    fields = _request_fields(request)
-    return [mark_safe(card.replace(REQUEST_FIELDS, fields)) for card in html]  # our own HTML
+    return [fragments.with_request_fields(card, request) for card in html]
 
 
 def match_cards(rows: list[dict], new: list[bool]) -> list[MatchCard]:
@@ -151,13 +146,3 @@ def _key(row: dict, is_new: bool, versions: tuple) -> str:
     digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
     names = ":".join(str(v) for v in versions)
     return f"match-card:{_template_stamp()}:{get_language()}:{names}:{digest}"
-
-
-def _request_fields(request) -> str:
-    """The forms' hidden fields of this request: its CSRF token and the page to come back to."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="next" value="{}">',
-        get_token(request),
-        request.get_full_path(),
-    )

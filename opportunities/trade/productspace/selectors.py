@@ -40,6 +40,7 @@ class NextProducts:
     market: str  # alpha-3 of the other market
     items: list[NextProduct]
     has_exports: bool
+    key: str | None = None  # the items' cache key: what they show (None when not cached)
 
 
 def next_products(*, country: str, exported: Iterable[str], limit: int = 5) -> NextProducts | None:
@@ -54,16 +55,16 @@ def next_products(*, country: str, exported: Iterable[str], limit: int = 5) -> N
         return None
     owned = {code[: stored.level] for code in exported}
     market = OTHER[country]
-    items = _cached_items(stored, owned, country, market, limit)
-    return NextProducts(stored, country, market, items, has_exports=bool(owned))
+    items, key = _cached_items(stored, owned, country, market, limit)
+    return NextProducts(stored, country, market, items, has_exports=bool(owned), key=key)
 
 
 def _cached_items(
     stored: ProductSpace, owned: set[str], country: str, market: str, limit: int
-) -> list[NextProduct]:
-    """The items for these products, kept in the cache: they depend only on the space's build,
-    the HS names' version (tradeportal.pagecache) and the products, so every firm selling the
-    same products shares them, and a rebuilt space or a renamed code gets a new key."""
+) -> tuple[list[NextProduct], str | None]:
+    """The items for these products and their key, kept in the cache: they depend only on the
+    space's build, the HS names' version (tradeportal.pagecache) and the products, so every firm
+    selling the same products shares them, and a rebuilt space or a renamed code gets a new key."""
     try:
         products = hashlib.sha256(",".join(sorted(owned)).encode()).hexdigest()[:32]
         build = f"{stored.pk}:{stored.built_at.timestamp()}"
@@ -72,14 +73,14 @@ def _cached_items(
         found = cache.get(key)
     except Exception:  # the cache is down: compute them
         logger.exception("could not read the cached next products")
-        return _items(stored, _nearest(stored, owned, limit), country, market)
+        return _items(stored, _nearest(stored, owned, limit), country, market), None
     if found is None:
         found = _items(stored, _nearest(stored, owned, limit), country, market)
         try:
             cache.set(key, found, ITEMS_SECONDS)
         except Exception:
             logger.exception("could not store the next products")
-    return found
+    return found, key
 
 
 def _nearest(stored: ProductSpace, owned: set[str], limit: int) -> list:

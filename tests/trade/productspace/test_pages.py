@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from companies.models import CompanyProduct
 from opportunities.models import HSCode, TradeDataset, TradeFlow
@@ -76,6 +77,40 @@ def test_add_to_my_products_adds_the_chosen_heading_through_the_product_service(
     assert exporter.products.filter(hs_code_id="0301", direction="export").exists()
     html = section(client.get("/dashboard/").content.decode())
     assert "Capítulo 03:" not in html  # now listed: no longer suggested
+
+
+def test_the_section_kept_for_a_product_set_serves_each_firm_and_request_its_own_form(
+    client, exporter
+):
+    """Two firms selling the same product share the suggestions; each sees forms that post to
+    its own company with its own CSRF token and the page it came from, and its own name."""
+    assert "Capítulo 02:" in section(client.get("/dashboard/").content.decode())  # now kept
+    again = section(client.get("/dashboard/?kind=opportunity").content.decode())
+    assert 'name="next" value="/dashboard/?kind=opportunity"' in again
+    twin = CompanyFactory(region=exporter.region, legal_name="Agro Gemela")
+    CompanyProductFactory(company=twin, hs_code=exporter.products.first().hs_code)
+    browser = Client(enforce_csrf_checks=True)  # a form posted with a stale token is refused
+    browser.force_login(MembershipFactory(company=twin).user)
+    html = section(browser.get("/dashboard/").content.decode())
+    assert f'action="/companies/{twin.pk}/products/add/"' in html
+    assert f"/companies/{exporter.pk}/" not in html
+    assert re.findall(r"Capítulo (\d\d):", html) == ["02", "03", "04"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    posted = {"csrfmiddlewaretoken": token, "hs_code": "0301", "direction": "export"}
+    response = browser.post(
+        f"/companies/{twin.pk}/products/add/", {**posted, "next": "/dashboard/"}
+    )
+    assert response.status_code == 302
+    assert twin.products.filter(hs_code_id="0301").exists()
+    client.logout()
+    assert "lo que vende Agro Gemela también" in section(
+        client.get(f"/companies/{twin.pk}/").content.decode()
+    )
+    twin.trade_name = "Gemela Export"
+    twin.save()
+    assert "lo que vende Gemela Export también" in section(
+        client.get(f"/companies/{twin.pk}/").content.decode()
+    )
 
 
 def test_add_refuses_a_chapter_with_a_clear_message_and_writes_nothing(client, exporter):
