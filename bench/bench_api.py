@@ -35,6 +35,9 @@ from bench.common import (
 from bench.measure import RUNS, figure, free_port, load_average, prepared_key
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", "16"))
+# The Procfile's settings for a 2-core machine (README, Production), as bench-web serves them.
+WORKERS = int(os.environ.get("BENCH_API_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_API_THREADS", "4"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "8"))
 PORT = free_port("BENCH_API_PORT")
 PAGE_SIZES = (10, 100)
@@ -191,10 +194,10 @@ def serve(env: dict) -> subprocess.Popen:
             "tradeportal.wsgi",
             "-b",
             f"127.0.0.1:{PORT}",
-            "-w",
-            "4",
+            "--workers",
+            str(WORKERS),
             "--threads",
-            "4",
+            str(THREADS),
             "--log-level",
             "warning",
         ],
@@ -254,8 +257,9 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
     print(
-        f"  gunicorn 4 workers x 4 threads on port {PORT}, {CLIENTS} clients, {SECONDS:.0f} s per "
-        f"run, 25 per page, {RUNS} runs: median (lowest-highest), {os.cpu_count()} CPUs"
+        f"  gunicorn {WORKERS} workers x {THREADS} threads on port {PORT}, {CLIENTS} clients, "
+        f"{SECONDS:.0f} s per run, 25 per page, {RUNS} runs: median (lowest-highest), "
+        f"{os.cpu_count()} CPUs"
     )
     print(f"  load average (1, 5, 15 min) before: {load_before}, after: {load_after}")
     for name, runs in results.items():
