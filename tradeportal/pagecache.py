@@ -19,6 +19,7 @@ The key is built from the page's path, language, htmx variant and its cleaned qu
 else and whose filters are valid, so the key space is bounded by the valid pages.
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -35,6 +36,9 @@ MESSAGES_COOKIE = "messages"
 OPPORTUNITIES, SECTORS, DIRECTORY, TRADE = "opportunities", "sectors", "directory", "trade"
 GUIDE = "guide"  # the exporter's guide
 AREAS = (OPPORTUNITIES, SECTORS, DIRECTORY, TRADE, GUIDE)
+# The versions read by this request (VersionsPerRequest): every fragment of a page keys on the
+# same ones, read in one round trip; None outside a request (tasks, commands).
+_held: contextvars.ContextVar[dict | None] = contextvars.ContextVar("page_versions", default=None)
 
 
 def _version_key(area: str) -> str:
@@ -50,6 +54,9 @@ def public_pages_changed(*areas: str) -> None:
 
 
 def _new_versions(areas) -> None:
+    held = _held.get()
+    for area in areas if held is not None else ():
+        held.pop(area, None)  # what this request renders next shows the change
     try:
         now = time.time_ns()
         cache.set_many({_version_key(area): now for area in areas}, timeout=None)
@@ -72,8 +79,28 @@ def _lookup(key: str, areas) -> tuple[tuple, tuple | None]:
 def versions(*areas: str) -> tuple:
     """The current versions of `areas`: a key built with them changes when one of them does.
 
-    For fragments (cards, form options) cached beside the pages and shared by all visitors."""
-    return _lookup(_version_key(areas[0]), areas)[0]
+    For fragments (cards, form options) cached beside the pages and shared by all visitors.
+    Within a request, every area's version is read at the first call and kept until its end."""
+    held = _held.get()
+    if held is None:
+        return _lookup(_version_key(areas[0]), areas)[0]
+    if any(area not in held for area in areas):
+        held.update(zip(AREAS, _lookup(_version_key(AREAS[0]), AREAS)[0], strict=True))
+    return tuple(held[area] for area in areas)
+
+
+class VersionsPerRequest:
+    """Middleware: the versions of the public data areas are read once for the whole request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _held.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _held.reset(token)
 
 
 def _cleaned_params(request, params: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -147,6 +174,9 @@ def cache_public_page(*areas: str, filters=None, params: tuple[str, ...] = ()):
             except Exception:  # the cache is down: render the page instead
                 logger.exception("could not read the cached public pages")
                 return view(request, *args, **kwargs)
+            held = _held.get()
+            if held is not None:
+                held.update(zip(areas, versions, strict=True))  # the fragments key on them too
             if stored is not None and stored[0] == versions:
                 _versions, headers, content = stored
                 response = HttpResponse(content, headers=headers)

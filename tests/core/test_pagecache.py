@@ -3,6 +3,8 @@ signed-in visitor; and rendered afresh once a write that changes them commits.""
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
+from django.test import RequestFactory
 
 from companies import services as company_services
 from companies.models import Company
@@ -17,6 +19,7 @@ from tests.factories import (
     TradeDatasetFactory,
     TradeFlowFactory,
 )
+from tradeportal import pagecache
 
 pytestmark = pytest.mark.django_db
 PUBLIC = [
@@ -207,3 +210,28 @@ def test_a_verified_firm_changing_refreshes_the_pages_that_show_firms_only(
     assert cached(client, "/sectors/") == "hit"  # lists the sectors, no firm
     after = client.get("/sectors/agribusiness/")
     assert after["X-Cache"] == "miss" and after.content.decode() != before
+
+
+def test_a_request_reads_the_areas_versions_once_and_sees_its_own_changes(
+    django_capture_on_commit_callbacks,
+):
+    """Every fragment of one page keys on the same versions (one read for the request); a change
+    the request itself commits moves them for what it renders next; outside a request each read
+    is fresh."""
+    seen = {}
+
+    def view(request):
+        seen["first"] = pagecache.versions(pagecache.SECTORS, pagecache.TRADE)
+        cache.set(f"public-pages:version:{pagecache.SECTORS}", "moved by another process", None)
+        seen["again"] = pagecache.versions(pagecache.TRADE, pagecache.SECTORS)
+        with django_capture_on_commit_callbacks(execute=True):
+            pagecache.public_pages_changed(pagecache.TRADE)
+        seen["after"] = pagecache.versions(pagecache.SECTORS, pagecache.TRADE)
+        return "rendered"
+
+    pagecache.versions(pagecache.SECTORS)  # the versions exist before the request
+    assert pagecache.VersionsPerRequest(view)(RequestFactory().get("/")) == "rendered"
+    assert seen["again"] == (seen["first"][1], seen["first"][0])  # as read first
+    assert seen["after"][1] != seen["first"][1]  # its own change of TRADE
+    assert seen["after"][0] == "moved by another process"  # read again with it
+    assert pagecache.versions(pagecache.SECTORS) == ("moved by another process",)
