@@ -18,22 +18,24 @@ PRODUCT_RANK = 1.0  # above any ts_rank of the words alone
 
 
 def search(queryset: QuerySet, query: str) -> QuerySet:
-    """Filter to the opportunities whose words or product match `query`; on PostgreSQL,
-    annotate each with its `rank` (elsewhere, and without words, there is nothing to rank by)."""
+    """Filter to the opportunities whose words or product match `query`, each annotated with
+    its `rank`: the product found first, then (on PostgreSQL) how well the words match.
+    Elsewhere every match has all the words, so only the product orders them: "uvas" lists
+    grapes (0806) before the wines whose text says "uvas"."""
     text = fold(query[:MAX_QUERY])
     if not text:
         return queryset
     codes = codes_under(text)
     by_product = Q(hs_code_id__in=codes)
+    product = Case(
+        When(by_product, then=Value(PRODUCT_RANK)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
     if connection.vendor == "postgresql":
         table = queryset.model._meta.db_table
         words = RawSQL(f"{table}.search_vector @@ {TSQUERY}", [text, text], BooleanField())
         rank = RawSQL(f"ts_rank({table}.search_vector, {TSQUERY})", [text, text], FloatField())
-        product = Case(
-            When(by_product, then=Value(PRODUCT_RANK)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
         return (
             queryset.annotate(word_match=words)
             .filter(Q(word_match=True) | by_product)
@@ -42,4 +44,4 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     by_words = Q()
     for word in text.split():
         by_words &= Q(search_text__contains=word)
-    return queryset.filter(by_words | by_product)
+    return queryset.filter(by_words | by_product).annotate(rank=product)
