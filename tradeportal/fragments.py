@@ -5,6 +5,7 @@ to; the stored HTML holds REQUEST_FIELDS in their place (escaped text cannot hol
 template can put it there) and `with_request_fields` puts this request's in when it is served.
 """
 
+import functools
 import hashlib
 import logging
 
@@ -33,32 +34,41 @@ def with_request_fields(html: str, request) -> str:
     return mark_safe(html.replace(REQUEST_FIELDS, request_fields(request)))  # our own HTML
 
 
-def template_stamp(name: str) -> str:
-    """A digest of a template's text, so that a changed template gets new keys."""
-    return hashlib.sha256(get_template(name).template.source.encode()).hexdigest()[:12]
+@functools.cache
+def template_stamp(*names: str) -> str:
+    """A digest of the templates' text, so that a changed template gets new keys (read once per
+    process: templates change with a deploy, which restarts it)."""
+    text = "".join(get_template(name).template.source for name in names)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
 
-def rendered(key: str | None, template: str, context: dict, request) -> str:
-    """`template` rendered with `context` (which may show REQUEST_FIELDS as `request_fields`),
-    read from the cache under `key` or rendered and stored there (`key` None: rendered, never
-    stored), with this request's fields put in."""
-    html = None
+def kept(key: str | None, build) -> str:
+    """The HTML stored under `key`, or `build()`'s, stored there for the next request (`key`
+    None, or the cache down: built, not stored)."""
     if key is not None:
         try:
-            html = cache.get(key)
-        except Exception:  # the cache is down: render it
+            found = cache.get(key)
+        except Exception:  # the cache is down: build it
             logger.exception("could not read a cached fragment")
-            key = None
-    if html is None:
-        fields = mark_safe(REQUEST_FIELDS)
-        html = get_template(template).render({**context, "request_fields": fields})
-        if key is not None:
-            try:
-                cache.set(key, str(html), SECONDS)
-            except Exception:
-                logger.exception("could not store a fragment")
+            return build()
+        if found is not None:
+            return mark_safe(found)  # HTML this project rendered and stored
+    html = build()
+    if key is not None:
+        try:
+            cache.set(key, str(html), SECONDS)
+        except Exception:
+            logger.exception("could not store a fragment")
+    return html
+
+
+def rendered(key: str | None, template: str, context: dict, request) -> str:
+    """`template` rendered with `context` (which may show REQUEST_FIELDS as `request_fields`),
+    kept under `key` (`kept`), with this request's fields put in."""
+    fields = {"request_fields": mark_safe(REQUEST_FIELDS)}
+    html = kept(key, lambda: get_template(template).render({**context, **fields}))
     return with_request_fields(html, request)

@@ -55,8 +55,9 @@ def public_pages_changed(*areas: str) -> None:
 
 def _new_versions(areas) -> None:
     held = _held.get()
-    for area in areas if held is not None else ():
-        held.pop(area, None)  # what this request renders next shows the change
+    if held is not None:  # what this request renders next shows the change
+        for area in areas:
+            held.pop(area, None)
     try:
         now = time.time_ns()
         cache.set_many({_version_key(area): now for area in areas}, timeout=None)

@@ -9,8 +9,6 @@ areas): a changed opportunity, or a renamed sector, gets a new key, so its card 
 once. The 20 cards of a page are read with one `get_many`; only the missing ones are rendered.
 """
 
-import functools
-import hashlib
 import logging
 
 from django.core.cache import cache
@@ -19,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from opportunities.models import Opportunity
-from tradeportal import pagecache
+from tradeportal import fragments, pagecache
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "opportunities/card.html"
@@ -43,16 +41,10 @@ def load(ids: list[int]) -> dict[int, Opportunity]:
     )
 
 
-@functools.cache
-def _templates_stamp() -> str:
-    text = "".join(get_template(name).template.source for name in TEMPLATES)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
 def _key(pk: int, updated_at, language: str, versions: tuple) -> str:
     stamp = updated_at.timestamp() if updated_at else ""
     names = ":".join(str(v) for v in versions)
-    return f"card:{_templates_stamp()}:{language}:{pk}:{stamp}:{names}"
+    return f"card:{fragments.template_stamp(*TEMPLATES)}:{language}:{pk}:{stamp}:{names}"
 
 
 def render(opportunity: Opportunity) -> str:
@@ -97,18 +89,9 @@ def cached(name: str, opportunity: Opportunity, areas: tuple[str, ...], build) -
     """HTML about one opportunity that `build()` renders, kept like its card: per id,
     `updated_at`, language and the versions of `areas` (the other public data it shows)."""
     try:
-        key = _key(
-            opportunity.pk, opportunity.updated_at, get_language(), pagecache.versions(*areas)
-        )
-        found = cache.get(f"{name}:{key}")
+        versions = pagecache.versions(*areas)
     except Exception:  # the cache is down: render it
-        logger.exception("could not read a cached %s", name)
+        logger.exception("could not read the versions for a cached %s", name)
         return build()
-    if found is not None:
-        return mark_safe(found)  # HTML this module rendered and stored
-    html = build()
-    try:
-        cache.set(f"{name}:{key}", str(html), SECONDS)
-    except Exception:
-        logger.exception("could not store a %s", name)
-    return html
+    key = _key(opportunity.pk, opportunity.updated_at, get_language(), versions)
+    return fragments.kept(f"{name}:{key}", build)

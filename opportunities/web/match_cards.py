@@ -12,8 +12,6 @@ is put in when the page is served. The 20 cards of a page are read with one `get
 missing ones have their reasons rendered and are rendered.
 """
 
-import functools
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -133,16 +131,10 @@ def _subject(row: dict) -> dict:
     }
 
 
-@functools.cache
-def _template_stamp() -> str:
-    text = get_template(TEMPLATE).template.source
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
 def _key(row: dict, is_new: bool, versions: tuple) -> str:
     """A digest of all the card shows: the row's columns (not when the match was found, only
     whether that is new to the reader), the language, the template and the HS names' version."""
     shown = repr([*(value for column, value in row.items() if column != "created_at"), is_new])
-    digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
     names = ":".join(str(v) for v in versions)
-    return f"match-card:{_template_stamp()}:{get_language()}:{names}:{digest}"
+    stamp = fragments.template_stamp(TEMPLATE)
+    return f"match-card:{stamp}:{get_language()}:{names}:{fragments.digest(shown)}"
