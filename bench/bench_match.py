@@ -150,6 +150,7 @@ def generate() -> None:
     from django.utils import timezone
 
     from companies.models import Certification, Company, CompanyProduct, Region
+    from companies.services import refresh_sector_bits
     from opportunities.listings import demo
     from opportunities.models import HSCode, Match, Opportunity, Sector
 
@@ -206,6 +207,7 @@ def generate() -> None:
         ]
     CompanyProduct.objects.bulk_create(rows, batch_size=10000)
     Company.sectors.through.objects.bulk_create(links, batch_size=10000, ignore_conflicts=True)
+    refresh_sector_bits()
     with connection.cursor() as cursor:  # last activity and verification spread over a year
         cursor.execute(
             f"UPDATE {Company._meta.db_table} SET updated_at = now() - (id * 7919 % 365) "

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies import selectors, tokens
+from companies import selectors, services, tokens
 from companies.models import (
     ApiToken,
     Company,
@@ -95,6 +95,10 @@ class CompanyAdmin(ChangesPublicPages, admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     inlines = [CompanyProductInline, MembershipInline]
     date_hierarchy = "created_at"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the sectors chosen
+        services.refresh_sector_bits([form.instance.pk])
 
     @admin.action(description=_("Verify the selected companies"), permissions=["change"])
     def verify(self, request, queryset):

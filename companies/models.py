@@ -64,6 +64,18 @@ class Certification(models.TextChoices):
     ORGANIC = "organic", _("Organic")
 
 
+SECTOR_BITS = 63  # a bigint's bits but its sign: sector n is bit n % 63
+
+
+def sector_bits(sector_ids) -> int:
+    """The bits of these sectors. Two sectors may share a bit (ids 63 apart): the bits tell
+    surely when two firms share no sector, and that a firm has sectors at all."""
+    bits = 0
+    for sector_id in sector_ids:
+        bits |= 1 << (sector_id % SECTOR_BITS)
+    return bits
+
+
 class CompanyQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=Company.Status.VERIFIED)
@@ -102,6 +114,9 @@ class Company(models.Model):
     sectors = models.ManyToManyField(
         "opportunities.Sector", verbose_name=_("sectors"), related_name="companies", blank=True
     )
+    # A bit for each of its sectors (`sector_bits`), kept by `services.set_sectors`: the
+    # matching's bound on a counterpart reads it instead of the firm's sector links.
+    sector_bits = models.BigIntegerField(_("sector bits"), default=0, editable=False)
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
     other_certifications = models.CharField(_("other certifications"), max_length=300, blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)

@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies import tokens
 from companies.models import (
+    SECTOR_BITS,
     ApiToken,
     Company,
     CompanyProduct,
@@ -21,6 +22,7 @@ from companies.models import (
     PrivacyConsent,
     PrivacyNotice,
     User,
+    sector_bits,
 )
 from tradeportal import pagecache
 from tradeportal.emails import site_url
@@ -82,9 +84,38 @@ def update_company(*, company: Company, data: dict, next_step: int | None = None
         company.setup_step = max(company.setup_step, next_step)
     company.save()
     if sectors is not None:
-        company.sectors.set(sectors)
+        set_sectors(company=company, sectors=sectors)
     _public_change(company)
     return company
+
+
+@transaction.atomic
+def set_sectors(*, company: Company, sectors) -> None:
+    """The company's sectors, and their bits (`Company.sector_bits`)."""
+    company.sectors.set(sectors)
+    company.sector_bits = sector_bits(company.sectors.values_list("pk", flat=True))
+    Company.objects.filter(pk=company.pk).update(sector_bits=company.sector_bits)
+
+
+def refresh_sector_bits(company_ids=None) -> None:
+    """Recompute the sector bits of these companies (every company with None) from their sector
+    links: after links are written in bulk, or by a form's own save (the admin)."""
+    table = connection.ops.quote_name(Company._meta.db_table)
+    links = connection.ops.quote_name(Company.sectors.through._meta.db_table)
+    # a sum of distinct powers of two is their OR, on every database
+    bits = (
+        f"SELECT SUM(DISTINCT CAST(1 AS BIGINT) << CAST(MOD(sector_id, {SECTOR_BITS}) AS INTEGER)) "
+        f"FROM {links} WHERE company_id = {table}.id"
+    )
+    update = f"UPDATE {table} SET sector_bits = COALESCE(({bits}), 0)"
+    with connection.cursor() as cursor:
+        if company_ids is None:
+            cursor.execute(update)
+            return
+        ids = sorted(set(company_ids))
+        for start in range(0, len(ids), 5000):  # under SQLite's limit of parameters
+            chunk = ids[start : start + 5000]
+            cursor.execute(f"{update} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
 
 @transaction.atomic

@@ -163,6 +163,7 @@ def load(*, companies: int = 300, requests: int = 12, seed: int = 2025) -> dict:
         ]
     CompanyProduct.objects.bulk_create(rows)
     Company.sectors.through.objects.bulk_create(links, ignore_conflicts=True)
+    company_services.refresh_sector_bits([company.pk for company in created])
     members = _members(created[:6])
     _requests(created, requests, seed)
     pagecache.public_pages_changed(*pagecache.AREAS)

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from companies import tokens
 from companies.models import Company, Membership, User
+from companies.services import set_sectors
 from opportunities.models import Match, Opportunity
 from tests.factories import (
     CompanyFactory,
@@ -70,8 +71,8 @@ def build_world() -> World:
     theirs = CompanyFactory(
         legal_name="Uvas del Sur S.A.C.", region=lima, description="Uva de mesa de Ica"
     )
-    mine.sectors.add(agro)
-    theirs.sectors.add(agro)
+    set_sectors(company=mine, sectors=[agro])
+    set_sectors(company=theirs, sectors=[agro])
     MembershipFactory(user=owner, company=mine)
     MembershipFactory(user=colleague, company=mine, role=Membership.Role.MEMBER)
     MembershipFactory(user=stranger, company=theirs)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from companies.models import Company
+from companies.services import set_sectors
 from opportunities.models import Match
 from tests.factories import (
     CompanyFactory,
@@ -293,7 +294,7 @@ def _company(spec: dict, sectors: dict):
         city=spec.get("city", ""),
         languages=spec.get("languages", []),
     )
-    company.sectors.set([sectors[s] for s in spec.get("sectors", [])])
+    set_sectors(company=company, sectors=[sectors[s] for s in spec.get("sectors", [])])
     for code in spec.get("exports", []):
         CompanyProductFactory(
             company=company, hs_code=HSCodeFactory(code=code), yearly_volume_usd=spec.get("volume")

@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies.models import Company, CompanyProduct
+from companies.services import set_sectors
 from opportunities.matching import engine, loading
 from opportunities.matching.candidates import Candidates, counterpart_bounds
 from opportunities.matching.ranking import tie_order
@@ -23,6 +25,7 @@ from tests.factories import (
     OpportunityFactory,
     RegionFactory,
     SectorFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +80,7 @@ def random_world(rng: random.Random) -> list[int]:
             description=rng.choice(["", "Exportamos fruta fresca."]),
             website=rng.choice(["", "https://example.com"]),
         )
-        firm.sectors.set(rng.sample(sectors, rng.randint(0, 2)))
+        set_sectors(company=firm, sectors=rng.sample(sectors, rng.randint(0, 2)))
         for code in rng.sample(codes, rng.randint(1, 3)):
             volume = rng.choice([None, 10**5, 10**7])
             CompanyProductFactory(company=firm, hs_code_id=code, yearly_volume_usd=volume)
@@ -277,11 +280,11 @@ def test_a_firm_whose_own_code_fills_its_list_loads_nothing_of_its_chapter():
     lima, cdmx = RegionFactory(code="PE-LIM", country="PE"), RegionFactory(code="MX-CMX")
     sector = SectorFactory()
     supplier = CompanyFactory(region=lima, size="small")
-    supplier.sectors.set([sector])
+    set_sectors(company=supplier, sectors=[sector])
     CompanyProductFactory(company=supplier, hs_code=fresh, direction="export")
     for hs_code in (fresh, fresh, fresh, nuts):
         buyer = CompanyFactory(region=cdmx, size="medium", description="Importamos fruta.")
-        buyer.sectors.set([sector])
+        set_sectors(company=buyer, sectors=[sector])
         CompanyProductFactory(company=buyer, hs_code=hs_code, direction="import")
     # when it is rematched, then it keeps two exact-code buyers, having read only that code
     with CaptureQueriesContext(connection) as queries:
@@ -289,7 +292,8 @@ def test_a_firm_whose_own_code_fills_its_list_loads_nothing_of_its_chapter():
     kept = Match.objects.filter(company=supplier, is_stale=False)
     assert {m.components["other_code"] for m in kept} == {"080610"}
     assert kept.count() == 2
-    assert not [q["sql"] for q in queries if "LIKE" in q["sql"] and "08%" in q["sql"]]
+    assert [q["sql"] for q in queries if "'080610'" in q["sql"]]
+    assert not [q["sql"] for q in queries if "'08'" in q["sql"] or "'08%'" in q["sql"]]
 
 
 FULL_PROFILE = {
@@ -325,7 +329,7 @@ def test_the_database_bound_of_a_counterpart_is_its_score_at_most_a_day_of_fresh
     lima, cdmx = RegionFactory(code="PE-LIM", country="PE"), RegionFactory(code="MX-CMX")
     sector = SectorFactory()
     supplier = CompanyFactory(region=lima, size="small")
-    supplier.sectors.set([sector])
+    set_sectors(company=supplier, sectors=[sector])
     now = timezone.now()
     buyers = {}
     for index, gap in enumerate(GAPS):
@@ -334,7 +338,7 @@ def test_the_database_bound_of_a_counterpart_is_its_score_at_most_a_day_of_fresh
         fields = {k: v for k, v in {**FULL_PROFILE, **gap}.items() if k in FULL_PROFILE}
         buyer = CompanyFactory(region=cdmx, size=gap.get("size", "medium"), **fields)
         if gap.get("sectors", True):
-            buyer.sectors.set([sector])
+            set_sectors(company=buyer, sectors=[sector])
         CompanyProductFactory(company=buyer, hs_code=code, direction="import")
         active = now - timedelta(days=gap.get("active_days", 3), hours=5)
         Company.objects.filter(pk=buyer.pk).update(updated_at=active, verified_at=active)
@@ -352,6 +356,24 @@ def test_the_database_bound_of_a_counterpart_is_its_score_at_most_a_day_of_fresh
         assert scores[buyer_id] <= bound <= scores[buyer_id] + 0.1, (code, GAPS[int(code[4:])])
 
 
+def test_a_prefix_reads_every_code_under_it_and_none_beside_it():
+    """Chapters and headings are read as ranges of codes ('0809' up to '0810'), so the ranges'
+    ends must neither lose the prefix's last codes nor take the next one's first."""
+    codes = ["0809", "080910", "080990", "0810", "081010", "9903", "990310", "0899"]
+    for code in codes:
+        CompanyProductFactory(hs_code=HSCodeFactory(code=code), direction="export")
+
+    def read(*prefixes):
+        rows = CompanyProduct.objects.filter(loading.codes_filter(prefixes, direction="export"))
+        return sorted(rows.values_list("hs_code_id", flat=True))
+
+    assert read("0809") == ["0809", "080910", "080990"]
+    assert read("08") == ["0809", "080910", "080990", "0810", "081010", "0899"]
+    assert read("99", "080990") == ["080990", "9903", "990310"]
+    assert read("") == sorted(codes)
+    assert read("0811") == []
+
+
 def test_a_counterpart_deleted_while_a_run_reads_its_candidates_leaves_no_dangling_match():
     # given a full run's candidates, read before a buyer deletes its company
     fresh = HSCodeFactory(code="080610")
@@ -365,3 +387,53 @@ def test_a_counterpart_deleted_while_a_run_reads_its_candidates_leaves_no_dangli
     # when the run matches the supplier, then no match points at the deleted company
     engine.match_companies([supplier.pk], candidates)
     assert not Match.objects.filter(counterpart_id=buyer_id).exists()
+
+
+def test_sectors_staff_give_a_buyer_in_the_admin_lift_it_in_its_suppliers_own_rematch(client):
+    # given a grower of the fruit sector and more grape buyers than its own rematch reads first
+    grapes, fruit = HSCodeFactory(code="080610"), SectorFactory(slug="fruta")
+    lima, cdmx = RegionFactory(code="PE-LIM", country="PE"), RegionFactory(code="MX-CMX")
+    grower = CompanyFactory(region=lima, size="small")
+    set_sectors(company=grower, sectors=[fruit])
+    CompanyProductFactory(company=grower, hs_code=grapes, direction="export")
+    buyers = [CompanyFactory(region=cdmx, size="medium") for _ in range(230)]
+    for buyer in buyers:
+        CompanyProductFactory(company=buyer, hs_code=grapes, direction="import")
+    chosen = buyers[-1]  # the last, so no order by id finds it first
+    # when staff add the buyer to the fruit sector on its admin page
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = {
+        **{k: v for k, v in model_to_dict(chosen).items() if v is not None and k != "logo"},
+        "region": chosen.region_id,
+        "sectors": [fruit.pk],
+        "certifications": "[]",
+        "languages": "[]",
+        "contact_languages": "[]",
+        **{
+            f"{prefix}-{n}": 0 for prefix in ("products", "memberships") for n in ("INITIAL_FORMS",)
+        },
+    }
+    product = chosen.products.get()
+    form.update(
+        {
+            "products-TOTAL_FORMS": 1,
+            "products-INITIAL_FORMS": 1,
+            "products-0-id": product.pk,
+            "products-0-company": chosen.pk,
+            "products-0-hs_code": "080610",
+            "products-0-direction": "import",
+            "memberships-TOTAL_FORMS": 0,
+        }
+    )
+    response = client.post(f"/admin/companies/company/{chosen.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    # then the grower's own rematch reads it first, and lists it first: it shares its sector
+    firm = engine.load_firms([grower.pk])[grower.pk]
+    bounds = counterpart_bounds(firm, engine.load_settings()[0], 0)
+    needs = engine.needs_of([firm], engine.LEVELS[0])
+    read, _rest = loading.closest_counterparts(needs, bounds, timezone.now(), 1)
+    assert CompanyProduct.objects.get(pk=read[0]).company_id == chosen.pk
+    engine.match_companies([grower.pk])
+    first = Match.objects.filter(company=grower, is_stale=False).order_by("-score", "pk").first()
+    assert first.counterpart_id == chosen.pk
+    assert "sector" in first.components and first.components["sector"] == 1
