@@ -107,7 +107,9 @@ def refresh_sector_bits(company_ids=None) -> None:
         f"SELECT SUM(DISTINCT CAST(1 AS BIGINT) << CAST(MOD(sector_id, {SECTOR_BITS}) AS INTEGER)) "
         f"FROM {links} WHERE company_id = {table}.id"
     )
-    update = f"UPDATE {table} SET sector_bits = COALESCE(({bits}), 0)"
+    # only the rows whose bits changed: a refresh of every company rewrites none that hold
+    fresh = f"COALESCE(({bits}), 0)"
+    update = f"UPDATE {table} SET sector_bits = {fresh} WHERE sector_bits <> {fresh}"
     with connection.cursor() as cursor:
         if company_ids is None:
             cursor.execute(update)
@@ -115,7 +117,7 @@ def refresh_sector_bits(company_ids=None) -> None:
         ids = sorted(set(company_ids))
         for start in range(0, len(ids), 5000):  # under SQLite's limit of parameters
             chunk = ids[start : start + 5000]
-            cursor.execute(f"{update} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            cursor.execute(f"{update} AND id IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
 
 @transaction.atomic
