@@ -43,6 +43,7 @@ from opportunities.matching.scoring import (
     value_of_parts,
 )
 
+MADE_UP_TO = 50_000  # kept candidates remembered for the next firms that see them alike
 MARGIN = 0.01  # above the ceilings' float sums in another order than the score's
 ROUNDING = 0.005  # the score is rounded to 2 decimals: half a cent above is never below it
 
@@ -122,6 +123,7 @@ class Candidates:
         self._own = {o.pk: (_demand(o), freshness(o.age_days)) for o in self.openings}
         self._indexes: dict[str, dict[tuple, list]] = {}
         self._points = points_of(weights)
+        self._made: dict[tuple, Found] = {}  # by `_alike`
         self._load_counterparts()
 
     def _load_counterparts(self) -> None:
@@ -288,7 +290,19 @@ class Candidates:
         return cards, bar
 
     def _found(self, firm, via, item) -> Found:
-        """A kept candidate with its components and reasons."""
+        """A kept candidate with its components and reasons, made once for the firms that see it
+        alike (`_alike`): firms of one product keep many of the same opportunities and
+        counterparts, and a Found is never changed once made, so they share it, down to its
+        encoding for the database (`copy_rows.lines`)."""
+        key = _alike(firm, via, item[0])
+        found = self._made.get(key)
+        if found is None:
+            if len(self._made) >= MADE_UP_TO:
+                self._made.clear()  # a chunk's worth at most: the next chunk's firms differ
+            found = self._made[key] = self._make(firm, via, item)
+        return found
+
+    def _make(self, firm, via, item) -> Found:
         kind, code, volume = via
         profile = firm.profile(code)
         if kind == "opportunity":
@@ -303,6 +317,27 @@ class Candidates:
         parts["other_code"] = row.code
         why = reasons.explain_counterpart(row.name, row.country, row.code, kind, code, candidate)
         return Found(value, kind, row.pk, parts, why, party=row.pk)
+
+
+def _alike(firm, via, other) -> tuple:
+    """Everything of the firm and its product that a kept candidate's score, components and
+    reasons depend on (`opportunity_candidate`, `counterpart_candidate` and the explanations):
+    two firms with the same key get the same Found."""
+    kind, code, volume = via
+    dismissed = other.code[:4] in firm.dismissed_headings
+    if kind == "opportunity":
+        volume_fits = None
+        if volume is not None and other.kind == "request" and other.value:
+            volume_fits = volume >= other.value
+        held = other.required & firm.certifications
+        same_sector = other.sector_id in firm.sectors
+        return (kind, other.pk, code, firm.country, same_sector, held, volume_fits, dismissed)
+    if kind == "buyer":  # its requests' requirements, met by the firm's certifications
+        met = (other.required & firm.certifications,)
+    else:  # the firm's requests' requirements, met by the supplier's
+        met = (frozenset(firm.required), frozenset(firm.required) & other.certifications)
+    same_sector = not firm.sectors.isdisjoint(other.sectors)
+    return (kind, other.pk, other.code, code, firm.country, firm.size, same_sector, met, dismissed)
 
 
 def points_of(weights: Weights) -> dict[str, float]:

@@ -437,3 +437,47 @@ def test_sectors_staff_give_a_buyer_in_the_admin_lift_it_in_its_suppliers_own_re
     first = Match.objects.filter(company=grower, is_stale=False).order_by("-score", "pk").first()
     assert first.counterpart_id == chosen.pk
     assert "sector" in first.components and first.components["sector"] == 1
+
+
+def stored_cards(company_ids) -> dict[tuple, tuple]:
+    live = Match.objects.filter(company_id__in=company_ids, is_stale=False)
+    return {
+        (company, opportunity, counterpart): (value, components, reasons)
+        for company, opportunity, counterpart, value, components, reasons in live.values_list(
+            "company_id", "opportunity_id", "counterpart_id", "score", "components", "reasons"
+        )
+    }
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_firms_matched_in_one_run_get_the_cards_each_gets_when_matched_alone(seed):
+    # given a random world, and two Mexican importers of grapes alike but for their requests'
+    # requirements, and a Peruvian supplier holding one of the two certifications they ask
+    company_ids = random_world(random.Random(seed))
+    grapes, lima = HSCodeFactory(code="080610"), RegionFactory(code="PE-LIM", country="PE")
+    supplier = CompanyFactory(region=lima, certifications=["globalgap"], size="small")
+    CompanyProductFactory(company=supplier, hs_code=grapes)
+    twins = []
+    for required in (["globalgap"], ["globalgap", "organic"]):
+        buyer = CompanyFactory(region=RegionFactory(code="MX-JAL"), size="medium")
+        CompanyProductFactory(company=buyer, hs_code=grapes, direction="import")
+        OpportunityFactory(
+            kind="request",
+            company=buyer,
+            market_country="MX",
+            hs_code=grapes,
+            required_certifications=required,
+        )
+        twins.append(buyer.pk)
+    company_ids += [supplier.pk, *twins]
+    # when a full run matches them all at once, reading every candidate once
+    engine.match_companies(company_ids, Candidates(*engine.load_settings()))
+    together = stored_cards(company_ids)
+    # then each firm matched alone stores the same cards: scores, components and reasons
+    Match.objects.all().delete()
+    for pk in company_ids:
+        engine.match_companies([pk])
+    assert stored_cards(company_ids) == together
+    # and the twins' cards of the supplier differ where their requirements do
+    met = {pk: together[pk, None, supplier.pk][1]["requirements"] for pk in twins}
+    assert met == {twins[0]: 1.0, twins[1]: 0.5}
