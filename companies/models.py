@@ -172,6 +172,15 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, update_fields=None, **kwargs):
+        """Saved as usual, but for its sector bits once it exists: only `services.set_sectors`
+        and `services.refresh_sector_bits` write them, so an instance read before its sectors
+        changed (a form, a task) never writes its old bits back when it is saved."""
+        if update_fields is None and not self._state.adding:
+            deferred = self.get_deferred_fields()  # as Django saves only the fields loaded
+            update_fields = [name for name in _SAVED_FIELDS if name not in deferred]
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("companies:detail", args=[self.pk])
 
@@ -184,6 +193,14 @@ class Company(models.Model):
         """The certifications as people read them ("HACCP", "GlobalG.A.P."), not their codes."""
         labels = dict(Certification.choices)
         return [str(labels.get(code, code)) for code in self.certifications or []]
+
+
+# what a save of an existing company writes: every field but its primary key and sector bits
+_SAVED_FIELDS = tuple(
+    field.attname
+    for field in Company._meta.concrete_fields
+    if not field.primary_key and field.name != "sector_bits"
+)
 
 
 class Direction(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from companies.models import Company, CompanyProduct
 from companies.services import set_sectors
-from opportunities.matching import engine, loading
+from opportunities.matching import engine, loading, runs
 from opportunities.matching.candidates import Candidates, counterpart_bounds
 from opportunities.matching.ranking import tie_order
 from opportunities.matching.scoring import Candidate, Weights, score, size_fit
@@ -389,16 +389,60 @@ def test_a_counterpart_deleted_while_a_run_reads_its_candidates_leaves_no_dangli
     assert not Match.objects.filter(counterpart_id=buyer_id).exists()
 
 
-def test_sectors_staff_give_a_buyer_in_the_admin_lift_it_in_its_suppliers_own_rematch(client):
-    # given a grower of the fruit sector and more grape buyers than its own rematch reads first
+def grower_and_grape_buyers(count: int):
+    """A Peruvian grape grower of the fruit sector and `count` Mexican grape buyers of none."""
     grapes, fruit = HSCodeFactory(code="080610"), SectorFactory(slug="fruta")
     lima, cdmx = RegionFactory(code="PE-LIM", country="PE"), RegionFactory(code="MX-CMX")
     grower = CompanyFactory(region=lima, size="small")
     set_sectors(company=grower, sectors=[fruit])
     CompanyProductFactory(company=grower, hs_code=grapes, direction="export")
-    buyers = [CompanyFactory(region=cdmx, size="medium") for _ in range(230)]
+    buyers = [CompanyFactory(region=cdmx, size="medium") for _ in range(count)]
     for buyer in buyers:
         CompanyProductFactory(company=buyer, hs_code=grapes, direction="import")
+    return grower, fruit, buyers
+
+
+def first_counterpart(grower) -> tuple[int, int]:
+    """The company the grower's own rematch reads first, and the one its list shows first."""
+    firm = engine.load_firms([grower.pk])[grower.pk]
+    bounds = counterpart_bounds(firm, engine.load_settings()[0], 0)
+    needs = engine.needs_of([firm], engine.LEVELS[0])
+    read, _rest = loading.closest_counterparts(needs, bounds, timezone.now(), 1)
+    engine.match_companies([grower.pk])
+    first = Match.objects.filter(company=grower, is_stale=False).order_by("-score", "pk").first()
+    return CompanyProduct.objects.get(pk=read[0]).company_id, first.counterpart_id
+
+
+def test_a_save_of_a_buyer_read_before_its_sectors_changed_keeps_it_first_for_its_supplier():
+    # given a grape buyer read by one request while another puts it in the grower's sector
+    grower, fruit, buyers = grower_and_grape_buyers(230)
+    chosen = buyers[-1]
+    read_before = Company.objects.get(pk=chosen.pk)
+    set_sectors(company=Company.objects.get(pk=chosen.pk), sectors=[fruit])
+    # when the first request saves what it read
+    read_before.contact_name = "Ana Quispe"  # not a part of the profile the bound counts
+    read_before.save()
+    # then the buyer keeps both changes, and the grower's own rematch reads it and lists it first
+    chosen.refresh_from_db()
+    assert chosen.contact_name == "Ana Quispe"
+    assert list(chosen.sectors.all()) == [fruit]
+    assert first_counterpart(grower) == (chosen.pk, chosen.pk)
+
+
+def test_the_nightly_run_mends_sector_bits_a_bulk_write_left_behind():
+    # given a buyer put in the grower's sector by a bulk write that left its bits as they were
+    grower, fruit, buyers = grower_and_grape_buyers(230)
+    chosen = buyers[-1]
+    chosen.sectors.add(fruit)
+    assert first_counterpart(grower)[0] != chosen.pk
+    # when the nightly full run starts, then the grower's own rematch reads it and lists it first
+    runs.start_full_run()
+    assert first_counterpart(grower) == (chosen.pk, chosen.pk)
+
+
+def test_sectors_staff_give_a_buyer_in_the_admin_lift_it_in_its_suppliers_own_rematch(client):
+    # given a grower of the fruit sector and more grape buyers than its own rematch reads first
+    grower, fruit, buyers = grower_and_grape_buyers(230)
     chosen = buyers[-1]  # the last, so no order by id finds it first
     # when staff add the buyer to the fruit sector on its admin page
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
@@ -428,15 +472,9 @@ def test_sectors_staff_give_a_buyer_in_the_admin_lift_it_in_its_suppliers_own_re
     response = client.post(f"/admin/companies/company/{chosen.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     # then the grower's own rematch reads it first, and lists it first: it shares its sector
-    firm = engine.load_firms([grower.pk])[grower.pk]
-    bounds = counterpart_bounds(firm, engine.load_settings()[0], 0)
-    needs = engine.needs_of([firm], engine.LEVELS[0])
-    read, _rest = loading.closest_counterparts(needs, bounds, timezone.now(), 1)
-    assert CompanyProduct.objects.get(pk=read[0]).company_id == chosen.pk
-    engine.match_companies([grower.pk])
-    first = Match.objects.filter(company=grower, is_stale=False).order_by("-score", "pk").first()
-    assert first.counterpart_id == chosen.pk
-    assert "sector" in first.components and first.components["sector"] == 1
+    assert first_counterpart(grower) == (chosen.pk, chosen.pk)
+    first = Match.objects.get(company=grower, counterpart=chosen)
+    assert first.components["sector"] == 1
 
 
 def stored_cards(company_ids) -> dict[tuple, tuple]:
