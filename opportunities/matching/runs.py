@@ -12,7 +12,7 @@ finish closes the run.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -55,6 +55,11 @@ def run_chunk(chunk_id: int) -> int:
     )
     if chunk is None:  # done already, or being done by another delivery of the same message
         return 0
+    if connection.vendor == "postgresql":
+        # a full run is parallel already, chunk by chunk: its queries take no parallel workers
+        # of the database's, which would take the CPU the firms' own rematches wait for
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     # The run's candidates are loaded once per worker process and shared by its chunks.
     written = engine.match_companies(chunk.company_ids, engine.run_candidates(chunk.run_id))
     chunk.finished_at, chunk.matches_written = timezone.now(), written
