@@ -533,6 +533,14 @@ def main() -> None:
         f"idle {percentiles(idle)}; during {len(runs)} full rematch(es) {percentiles(busy)} "
         f"(target p95 < 300 ms)"
     )
+    slowest = sorted(range(len(busy)), key=busy.__getitem__)[-3:][::-1]
+    print(
+        "  slowest during the full rematch: "
+        + ", ".join(
+            f"firm {exporters[i]} {busy[i] * 1000:.0f} ms (idle {idle[i] * 1000:.0f} ms)"
+            for i in slowest
+        )
+    )
     print(
         f"  full rematch again over its own stored matches (the nightly case), beside the "
         f"incremental rematches: {', '.join(f'{seconds:.1f} s' for seconds in nightly)}"
