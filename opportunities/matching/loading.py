@@ -297,6 +297,10 @@ def counterparts(needs, now: datetime, only=None) -> list[CounterpartRow]:
             named=True,
         )
     }
+    if only is not None:
+        # a few hundred firms: by their ids, which their links and requests are indexed by (the
+        # subquery had PostgreSQL walk every buyer request to find theirs)
+        listed = sorted(firms)
     sectors: dict[int, set[int]] = {}
     for company_id, sector_id in Company.sectors.through.objects.filter(
         company_id__in=listed
