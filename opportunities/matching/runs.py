@@ -26,8 +26,9 @@ def start_full_run(chunk_size: int = engine.CHUNK) -> tuple[int, list[int]]:
     """Record a full run and its chunks of companies; return the run id and the chunk ids.
 
     First the companies' sector bits are recomputed from their sector links (under a second for
-    100,000 companies, writing only those that changed): a save of a company read before its
-    sectors changed writes its old bits back, and the next day's own rematches would bound its
+    100,000 companies, writing only those that changed): links written around
+    `companies.services.set_sectors` (a bulk load, a sector's deletion, a manual fix in the
+    database) leave the bits behind, and the next day's own rematches would bound the
     counterparts on them."""
 
     refresh_sector_bits()
