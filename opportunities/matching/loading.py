@@ -1,6 +1,7 @@
 """The queries that load what firms are matched with: open opportunities and counterpart firms,
 as named rows for the engine (candidates.py)."""
 
+import json
 from datetime import datetime
 from typing import NamedTuple
 
@@ -14,10 +15,11 @@ from django.db.models import (
     IntegerField,
     JSONField,
     Q,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Exp, Greatest
+from django.db.models.functions import Cast, Coalesce, Exp, Floor, Greatest
 from django.db.models.lookups import GreaterThan
 
 from companies.models import Company, CompanyProduct, sector_bits
@@ -73,10 +75,6 @@ PROFILE_FIELDS = ("description", "website", "city", "year_founded", "logo", "lan
 PROFILE_PARTS = len(PROFILE_FIELDS) + 2  # and its certifications and sectors
 
 
-def _number(value) -> float | None:
-    return float(value) if value is not None else None
-
-
 def codes_filter(prefixes, **also) -> Q:
     """Rows whose HS code is one of these codes (6 digits) or starts with one of these headings
     or chapters.
@@ -114,23 +112,35 @@ def openings(needs, now: datetime) -> list[Opening]:
     if needs is not None:
         exported = {shared for direction, shared, _country in needs if direction == "export"}
         queryset = queryset.filter(codes_filter(exported))
-    rows = queryset.values_list(
+    # the figures as floats, the JSON lists as their text and the age in whole days, from the
+    # database: a popular code's 1,700 openings spent 20 of their 32 ms on Decimals, JSON and
+    # datetimes made in Python only to be turned into floats, tuples and days
+    as_float = {
+        f"{name}_float": Cast(name, FloatField())
+        for name in ("value_usd", "imports_world_usd", "imports_partner_usd", "unrealised_usd")
+    }
+    as_text = {
+        f"{name}_text": Cast(name, TextField())
+        for name in ("period_months", "required_certifications")
+    }
+    age = Floor(DaysSince("published_at", now), output_field=FloatField())
+    rows = queryset.annotate(**as_float, **as_text, age=age).values_list(
         "pk",
         "kind",
         "hs_code_id",
         "market_country",
         "market_region__name",
         "sector_id",
-        "value_usd",
-        "imports_world_usd",
-        "imports_partner_usd",
+        "value_usd_float",
+        "imports_world_usd_float",
+        "imports_partner_usd_float",
         "growth_pct",
-        "unrealised_usd",
+        "unrealised_usd_float",
         "period_end",
-        "period_months",
+        "period_months_text",
         "is_demo",
-        "required_certifications",
-        "published_at",
+        "required_certifications_text",
+        "age",
         "company__legal_name",
         "company__trade_name",
         "company__status",
@@ -145,23 +155,30 @@ def openings(needs, now: datetime) -> list[Opening]:
             market=row.market_country,
             region=row.market_region__name or "",
             sector_id=row.sector_id,
-            value=_number(row.value_usd),
-            world=_number(row.imports_world_usd),
-            partner=_number(row.imports_partner_usd),
+            value=row.value_usd_float,
+            world=row.imports_world_usd_float,
+            partner=row.imports_partner_usd_float,
             growth=row.growth_pct,
-            unrealised=_number(row.unrealised_usd),
+            unrealised=row.unrealised_usd_float,
             year=row.period_end,
-            required=frozenset(row.required_certifications or ()),
-            age_days=(now - row.published_at).days if row.published_at else 0,
+            required=frozenset(_json_list(row.required_certifications_text)),
+            age_days=int(row.age) if row.age is not None else 0,
             buyer=row.company__trade_name or row.company__legal_name or "",
             verified=row.kind != "request" or row.company__status == "verified",
             company_id=row.company_id,
-            completeness=((row.value_usd is not None) + (row.sector_id is not None)) / 2,
-            months=tuple(row.period_months or ()),
+            completeness=((row.value_usd_float is not None) + (row.sector_id is not None)) / 2,
+            months=tuple(_json_list(row.period_months_text)),
             demo=row.is_demo,
         )
         for row in rows
     ]
+
+
+def _json_list(text: str | None) -> list:
+    """A JSON list column read as text: most are empty."""
+    if not text or text in ("[]", "null"):
+        return []
+    return json.loads(text) or []
 
 
 def counterparts_wanted(needs) -> list[tuple[str, str, str]]:
