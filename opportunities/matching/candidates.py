@@ -335,7 +335,8 @@ def _alike(firm, via, other) -> tuple:
     if kind == "buyer":  # its requests' requirements, met by the firm's certifications
         met = (other.required & firm.certifications,)
     else:  # the firm's requests' requirements, met by the supplier's
-        met = (frozenset(firm.required), frozenset(firm.required) & other.certifications)
+        required = frozenset(firm.required)
+        met = (required, required & other.certifications)
     same_sector = not firm.sectors.isdisjoint(other.sectors)
     return (kind, other.pk, other.code, code, firm.country, firm.size, same_sector, met, dismissed)
 

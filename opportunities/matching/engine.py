@@ -197,12 +197,12 @@ def every_candidate() -> Candidates:
     The candidates are two million small objects, none of them garbage: a collection of the
     oldest generation walks them all, and while they are built and then while a chunk's firms
     are matched such collections ran often enough to take a third of a full run's time."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         candidates = Candidates(*load_settings())
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
     gc.freeze()
     return candidates

@@ -14,6 +14,7 @@ from opportunities.matching import copy_rows
 from opportunities.matching.copy_rows import COLUMNS
 from opportunities.matching.models import Match, MatchesToAnnounce
 from opportunities.matching.ranking import Found
+from tradeportal import planning
 
 FIELDS = ("kind", "score", "components", "reasons")
 
@@ -124,9 +125,8 @@ def _write_postgresql(company_ids: list[int], rows: list[tuple[int, Found]]) -> 
             _copy(cursor, f"match_changes (id, {COLUMNS})", changed, "\n")
             # by the primary key, match by match: planned on statistics that lag behind a full
             # run's writes, a hash join read all two million matches to update 100,000
-            cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-            cursor.execute(UPDATE_CHANGED.format(table=table))
-            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
+            with planning.planned_with(enable_hashjoin="off", enable_mergejoin="off"):
+                cursor.execute(UPDATE_CHANGED.format(table=table))
         if stale := [pk for pk, is_stale in known.values() if not is_stale]:
             cursor.execute(
                 f"UPDATE {table} SET is_stale = true, updated_at = now() WHERE id = ANY(%s)",
