@@ -131,12 +131,18 @@ class Candidates:
         by sector, best first by what they bring themselves (recent activity, a complete
         profile)."""
         points = self._points
-        # the firms by product first: (direction, country, code, size) -> (all, {sector: some})
-        leaves: dict[tuple, tuple[list, dict[int, list]]] = {}
+        entries = []
         for row in loading.counterparts(self.needs, self.now, self.only):
             fresh = freshness(row.activity_days)
             own = points["freshness"] * fresh + points["profile"] * row.completeness
-            entry = (-own, row.pk, (row, fresh))  # one per row, shared by its lists
+            entries.append((-own, row.pk, (row, fresh)))  # one per row, shared by its lists
+        # by ceiling, then id (a firm listed twice: by its rows' codes); each list below is then
+        # built of runs already in that order, which its own sort only merges
+        entries.sort()
+        # the firms by product first: (direction, country, code, size) -> (all, {sector: some})
+        leaves: dict[tuple, tuple[list, dict[int, list]]] = {}
+        for entry in entries:
+            row = entry[2][0]
             leaf = leaves.get((row.direction, row.country, row.code, row.size))
             if leaf is None:
                 leaf = leaves[row.direction, row.country, row.code, row.size] = ([], {})
@@ -158,7 +164,7 @@ class Candidates:
                     group[1].setdefault(sector, []).extend(listed)
         for by_size in self._firms.values():
             for every, by_sector in by_size.values():
-                every.sort()  # by ceiling, then id (a firm listed twice: by its rows' codes)
+                every.sort()
                 for listed in by_sector.values():
                     listed.sort()
         self._countries = {key[1] for key in self._firms}
