@@ -15,6 +15,7 @@ so exposure among equals spreads instead of going to the lowest ids.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils import timezone
 
@@ -123,6 +124,8 @@ class Candidates:
         self._own = {o.pk: (_demand(o), freshness(o.age_days)) for o in self.openings}
         self._indexes: dict[str, dict[tuple, list]] = {}
         self._points = points_of(weights)
+        # above every ceiling of a looser fit level's lists (`beyond`, and the score's rounding)
+        self._beyond = {level: beyond(weights, level) + ROUNDING + MARGIN for level in LEVELS}
         self._made: dict[tuple, Found] = {}  # by `_alike`
         self._load_counterparts()
 
@@ -200,38 +203,36 @@ class Candidates:
         self._indexes[country] = index
         return index
 
-    def streams(self, firm) -> list[tuple]:
-        """Every list the firm's products reach, with what each product adds to its ceilings."""
+    def streams(self, firm, level: int) -> list[tuple]:
+        """Every list the firm's products reach at one fit level, with what each product adds to
+        its ceilings."""
         index = self._index(firm.country)
         sectors = sorted(firm.sectors)
         streams = []
         for code, volume in firm.exports.items():
             via = ("opportunity", code, volume)
-            for level in LEVELS:
-                shared = prefix(code, level)
-                for key in ((level, shared), *((level, shared, s) for s in sectors)):
-                    if listed := index.get(key):
-                        streams.append((0.0, listed, via))
+            shared = prefix(code, level)
+            for key in ((level, shared), *((level, shared, s) for s in sectors)):
+                if listed := index.get(key):
+                    streams.append((0.0, listed, via))
         points, others = self._points, sorted(self._countries - {firm.country})
         fits = _SizeFits(firm.size)
+        base = points["product"] * PRODUCT_FITS[level] + points["requirements"] + MARGIN
         for role, codes, direction in (
             ("buyer", firm.exports, "import"),
             ("supplier", firm.imports, "export"),
         ):
             for code in codes:
                 via = (role, code, None)
-                for level in LEVELS:
-                    base = points["product"] * PRODUCT_FITS[level] + points["requirements"]
-                    base += MARGIN
-                    shared = prefix(code, level)
-                    for country in others:
-                        by_size = self._firms.get((direction, country, level, shared))
-                        for size, (every, by_sector) in (by_size or {}).items():
-                            offset = base + points["demand"] * fits[role, size]
-                            streams.append((offset, every, via))
-                            for sector in sectors:
-                                if listed := by_sector.get(sector):
-                                    streams.append((offset + points["sector"], listed, via))
+                shared = prefix(code, level)
+                for country in others:
+                    by_size = self._firms.get((direction, country, level, shared))
+                    for size, (every, by_sector) in (by_size or {}).items():
+                        offset = base + points["demand"] * fits[role, size]
+                        streams.append((offset, every, via))
+                        for sector in sectors:
+                            if listed := by_sector.get(sector):
+                                streams.append((offset + points["sector"], listed, via))
         return streams
 
     def best_for(self, firm, unloaded: float | None = None) -> list[Found] | None:
@@ -290,7 +291,17 @@ class Candidates:
             value = value_of_parts(parts, row.code[:4] in dismissed, weights)
             return (-value, True, tie_order(me, row.pk, seed)), (False, row.pk)
 
-        chosen = best_first(self.streams(firm), keep=self.keep, floor=self.floor, evaluate=evaluate)
+        # the closest fit's lists first; a looser level's only once its best possible score
+        # could still enter: most firms' lists are full of closer candidates before
+        closest, *looser = LEVELS
+        later = [(self._beyond[level], partial(self.streams, firm, level)) for level in looser]
+        chosen = best_first(
+            self.streams(firm, closest),
+            keep=self.keep,
+            floor=self.floor,
+            evaluate=evaluate,
+            later=later,
+        )
         bar = -chosen[-1][0][0] if len(chosen) >= self.keep else self.floor
         cards = one_card_per_party([self._found(firm, via, item) for _rank, via, item in chosen])
         return cards, bar

@@ -63,6 +63,7 @@ def best_first(
     keep: int,
     floor: float,
     evaluate: Callable[[Any, Any], tuple[tuple, Hashable] | None],
+    later: Iterable[tuple[float, Callable[[], Iterable[Stream]]]] = (),
 ) -> list[tuple[tuple, Any, Any]]:
     """A firm's best `keep` candidates over all its streams: (rank, via, item), best first.
 
@@ -78,12 +79,19 @@ def best_first(
     its best rank. The walk stops at the first ceiling below the floor or below the `keep`-th best
     score found: no unvisited entry can then enter (equal ceilings are visited, as they could
     tie and win on a tie-breaker), so the result equals evaluating every entry, provided no
-    ceiling is below the true score of its entry."""
+    ceiling is below the true score of its entry.
+
+    `later` holds streams not made yet, as (bound, make): `make()` returns them once the walk
+    reaches `bound`, which must be at least every ceiling among them; a walk that stops above it
+    never makes them."""
     streams = [stream for stream in streams if stream[1]]
     heap = [
         (entries[0][0] - offset, entries[0][1], i, 0)
         for i, (offset, entries, _) in enumerate(streams)
     ]
+    later = list(later)
+    # a stream not made yet is a heap entry of its bound, with a negative index into `later`
+    heap += [(-bound, -1, -1 - j, 0) for j, (bound, _make) in enumerate(later)]
     heapq.heapify(heap)
     best: dict[Hashable, tuple[tuple, Any, Any]] = {}
     scores: list[float] = []  # the best score of each key found, ascending
@@ -92,6 +100,15 @@ def best_first(
         bound = -negative_bound
         if bound < floor or (len(scores) >= keep and bound < scores[-keep]):
             break
+        if i < 0:  # its streams are made now, and walked from their first entries
+            heapq.heappop(heap)
+            for stream in later[-1 - i][1]():
+                if entries := stream[1]:
+                    heapq.heappush(
+                        heap, (entries[0][0] - stream[0], entries[0][1], len(streams), 0)
+                    )
+                    streams.append(stream)
+            continue
         offset, entries, via = streams[i]
         item = entries[position][2]
         position += 1

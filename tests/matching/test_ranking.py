@@ -106,6 +106,66 @@ def test_best_first_equals_scoring_everything_when_ceilings_hold(seed):
     assert [(pk, -rank[0]) for rank, _via, pk in kept] == [(pk, -s) for s, pk in everything]
 
 
+def test_streams_made_later_are_never_made_when_the_walk_stops_above_their_bound():
+    made = []
+    scores = {1: 95, 2: 90, 3: 60}
+
+    def looser():
+        made.append(True)
+        return [stream({3: 60})]
+
+    kept = best_first(
+        [stream({1: 96, 2: 91})], keep=2, floor=0, evaluate=by_score(scores), later=[(70, looser)]
+    )
+    assert [pk for _rank, _via, pk in kept] == [1, 2]
+    assert made == []  # the second best (90) is above anything the looser streams could bring
+
+
+def test_streams_made_later_are_walked_once_reached_and_their_entries_compete():
+    seen = []
+    scores = {1: 95, 2: 40, 3: 65, 4: 30}
+    kept = best_first(
+        [stream({1: 96, 2: 45})],
+        keep=2,
+        floor=0,
+        evaluate=by_score(scores, seen),
+        later=[(70, lambda: [stream({3: 66, 4: 35}), stream({})])],
+    )
+    assert [pk for _rank, _via, pk in kept] == [1, 3]
+    # made when the walk reached 70, before 2 (45): then 2's and 4's ceilings are below 65
+    assert seen == [1, 3]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_streams_made_later_find_what_they_would_have_found_from_the_start(seed):
+    rng = random.Random(seed)
+    scores = {pk: round(rng.uniform(0, 100), 0) for pk in range(1, 60)}
+    levels = []
+    for part in range(3):  # each "level" caps its scores lower, as a looser product fit does
+        cap = 100 - 30 * part
+        members = {pk: min(scores[pk], cap) for pk in scores if pk % 3 == part}
+        scores.update(members)
+        levels.append((cap, [stream({pk: s + rng.uniform(0, 1) for pk, s in members.items()})]))
+    keep, floor = rng.randint(1, 10), rng.choice([0, 20, 50])
+    everything = best_first(
+        [s for _cap, made in levels for s in made],
+        keep=keep,
+        floor=floor,
+        evaluate=by_score(scores),
+    )
+    (_cap, first), *rest = levels
+    lazily = best_first(
+        first,
+        keep=keep,
+        floor=floor,
+        evaluate=by_score(scores),
+        later=[(cap + 1, lambda made=made: made) for cap, made in rest],
+    )
+    assert [(pk, rank) for rank, _via, pk in lazily] == [
+        (pk, rank) for rank, _via, pk in everything
+    ]
+
+
 SEED = 739_000
 
 
