@@ -257,10 +257,7 @@ def closest_counterparts(
         output_field=FloatField(),
     )
     # a day less than the firm's whole days since its last activity: never below its freshness
-    active = Greatest(
-        "company__updated_at", Coalesce("company__verified_at", "company__updated_at")
-    )
-    fresh = Exp(-Greatest(DaysSince(active, now) - 1, Value(0.0)) / 90)
+    fresh = Exp(-Greatest(DaysSince(_last_active("company__"), now) - 1, Value(0.0)) / 90)
     # a sector it may share with the firm, and its profile's sectors part, from its sector bits:
     # looking up a popular code's 18,000 firms' sector links cost 80 ms
     per_part = bounds.profile / PROFILE_PARTS
@@ -268,16 +265,13 @@ def closest_counterparts(
     if mask := sector_bits(bounds.sectors):
         shared = GreaterThan(F("company__sector_bits").bitand(mask), 0)
         sectors += Case(When(shared, then=Value(bounds.sector)), default=Value(0.0))
-    filled = Value(0)
-    for gap in _profile_gaps():
-        filled += Case(When(gap, then=Value(0)), default=Value(1))
     bound = ExpressionWrapper(
         Value(bounds.constant)
         + fit
         + size
         + sectors
         + Value(bounds.freshness) * fresh
-        + Value(per_part) * Cast(filled, FloatField()),
+        + Value(per_part) * Cast(_filled_parts("company__"), FloatField()),
         output_field=FloatField(),
     )
     ranked = list(
@@ -302,18 +296,14 @@ def counterparts(needs, now: datetime, only=None) -> list[CounterpartRow]:
     # its profile but its sectors are filled in, from the database: a full run's 100,000 firms
     # spent seconds on datetimes, JSON and long descriptions made in Python only to be turned
     # into days, sets and truths
-    active = Greatest("updated_at", Coalesce("verified_at", "updated_at"))
-    filled = Value(0)
-    for gap in _profile_gaps(path=""):
-        filled += Case(When(gap, then=Value(0)), default=Value(1))
     firms = {
         row.pk: row
         for row in Company.objects.filter(pk__in=listed)
         .order_by()
         .annotate(
             certifications_text=Cast("certifications", TextField()),
-            idle=Floor(DaysSince(active, now), output_field=FloatField()),
-            filled=filled,
+            idle=Floor(DaysSince(_last_active(""), now), output_field=FloatField()),
+            filled=_filled_parts(""),
         )
         .values_list(
             "pk",
@@ -355,10 +345,24 @@ def counterparts(needs, now: datetime, only=None) -> list[CounterpartRow]:
     ]
 
 
-def _profile_gaps(path: str = "company__") -> list[Q]:
+def _last_active(path: str) -> Greatest:
+    """When a company last changed its profile or was verified, from rows that reach it by
+    `path` ("" for its own row)."""
+    return Greatest(f"{path}updated_at", Coalesce(f"{path}verified_at", f"{path}updated_at"))
+
+
+def _filled_parts(path: str):
+    """How many parts of a company's profile but its sectors are filled in, from rows that reach
+    it by `path` ("" for its own row)."""
+    filled = Value(0)
+    for gap in _profile_gaps(path):
+        filled += Case(When(gap, then=Value(0)), default=Value(1))
+    return filled
+
+
+def _profile_gaps(path: str) -> list[Q]:
     """Where each part of a company's profile but its sectors counts as not filled in (a null, an
-    empty text, list or object, a zero year), from rows that reach the company by `path` (its
-    products by default)."""
+    empty text, list or object, a zero year), from rows that reach the company by `path`."""
     gaps = []
     for name in (*PROFILE_FIELDS, "certifications"):
         field, column = Company._meta.get_field(name), f"{path}{name}"
